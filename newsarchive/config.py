@@ -1,0 +1,92 @@
+"""Where every user-facing setting is resolved: command-line value, then environment, then
+`newsarchive.toml`, then the default. Scrapy's own knobs live in crawler/settings.py."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite:///archive.db"
+DATABASE_ENV = "NEWSARCHIVE_DATABASE_URL"
+MIRROR_ENV = "NEWSARCHIVE_MIRROR"
+CONFIG_ENV = "NEWSARCHIVE_CONFIG"
+CONFIG_FILE = "newsarchive.toml"
+DEFAULT_WINDOW_DAYS = 2
+
+
+class ConfigError(ValueError):
+    """A setting the user gave cannot be used; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    window_days: int = DEFAULT_WINDOW_DAYS
+    timezone: str = "Asia/Seoul"
+    schedules: dict[str, str] = field(default_factory=dict)
+    crawl_timeout_minutes: int = 120
+    log_file: str = "newsarchive.log"
+    raw: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read `newsarchive.toml` (explicit path, $NEWSARCHIVE_CONFIG, or the working directory)."""
+    explicit = path or os.environ.get(CONFIG_ENV)
+    candidate = Path(explicit) if explicit else Path.cwd() / CONFIG_FILE
+    data: dict[str, Any] = {}
+    if candidate.exists():
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{candidate}: invalid TOML: {exc}") from exc
+    elif explicit:
+        raise ConfigError(f"config file not found: {candidate}")
+    crawl = data.get("crawl", {})
+    schedule = data.get("schedule", {})
+    try:
+        window_days = int(crawl.get("window_days", DEFAULT_WINDOW_DAYS))
+        timeout = int(crawl.get("timeout_minutes", 120))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{candidate}: [crawl] values must be integers") from exc
+    return Config(
+        database_url=str(data.get("database", DEFAULT_DATABASE_URL)),
+        window_days=window_days,
+        timezone=str(schedule.get("timezone", "Asia/Seoul")),
+        schedules={str(k): str(v) for k, v in schedule.get("spiders", {}).items()},
+        crawl_timeout_minutes=timeout,
+        log_file=str(data.get("log_file", "newsarchive.log")),
+        raw=data,
+        path=candidate if candidate.exists() else None,
+    )
+
+
+def resolve_database_url(cli_value: str | None = None, config: Config | None = None) -> str:
+    """--db beats $NEWSARCHIVE_DATABASE_URL beats the config file beats ./archive.db."""
+    if cli_value:
+        return cli_value
+    env = os.environ.get(DATABASE_ENV)
+    if env:
+        return env
+    if config is not None:
+        return config.database_url
+    return load_config().database_url
+
+
+def parse_mirrors(values: list[str] | tuple[str, ...] = (), env: str | None = None) -> dict[str, str]:
+    """`HOST=BASE_URL` pairs from --mirror options and $NEWSARCHIVE_MIRROR (comma-separated).
+
+    Options given on the command line win over the environment for the same host."""
+    env_value = os.environ.get(MIRROR_ENV, "") if env is None else env
+    pairs = [p for p in env_value.split(",") if p.strip()] + list(values)
+    mirrors: dict[str, str] = {}
+    for pair in pairs:
+        host, sep, base = pair.strip().partition("=")
+        host, base = host.strip().lower(), base.strip().rstrip("/")
+        if not sep or not host or not base.startswith(("http://", "https://")):
+            raise ConfigError(f"bad mirror {pair!r}: expected HOST=http(s)://BASE_URL")
+        mirrors[host] = base
+    return mirrors
