@@ -19,6 +19,11 @@ SITE_RULES: dict[str, tuple[re.Pattern[str], tuple[str, ...], str]] = {
     "etoday.co.kr": (re.compile(r"^/news/view/(\d+)"), (), "https://www.etoday.co.kr"),
     "korea.kr": (re.compile(r"^/briefing/pressReleaseView\.do$|^/news/\w+View\.do$"), ("newsId",),
                  "https://www.korea.kr"),
+    # msit/mois boards: no `$`, so a `;jsessionid=…` path parameter is dropped with the junk query keys
+    "msit.go.kr": (re.compile(r"^/bbs/view\.do"), ("sCode", "mId", "mPid", "bbsSeqNo", "nttSeqNo"),
+                   "https://www.msit.go.kr"),
+    "mois.go.kr": (re.compile(r"^/frt/bbs/type\d+/commonSelectBoardArticle\.do"), ("bbsId", "nttId"),
+                   "https://www.mois.go.kr"),
 }
 ID_QUERY_KEYS = ("idxno", "newsId", "nttSeqNo", "nttId", "article_no", "aid", "seq", "idx", "pk_no")
 
@@ -46,7 +51,8 @@ def canonical_url(url: str) -> str:
         match = pattern.match(parts.path)
         if match:
             path = match.group(0)
-            query = [(k, v) for k, v in parse_qsl(parts.query) if k in keys]
+            pairs = parse_qsl(parts.query)
+            query = [(k, v) for key in keys for k, v in pairs if k == key]  # in the rule's key order
             return base + path + ("?" + urlencode(query) if query else "")
     query_pairs = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)

@@ -24,6 +24,8 @@ COMMANDS = {
     "show": "Show one article in full.",
     "schedule": "Run the nightly schedule as a foreground service.",
     "health": "Flag spiders that stopped producing articles.",
+    "new-spider": "Write a new site spider from the template (and its fixture folder).",
+    "check-spider": "Show what the extractor makes of a saved page, flagging leftover furniture.",
 }
 
 

@@ -15,6 +15,9 @@ MIRROR_ENV = "NEWSARCHIVE_MIRROR"
 CONFIG_ENV = "NEWSARCHIVE_CONFIG"
 CONFIG_FILE = "newsarchive.toml"
 DEFAULT_WINDOW_DAYS = 2
+DEFAULT_GRACE_SECONDS = 60
+DEFAULT_SCHEDULES: dict[str, str] = {"etoday": "30 2 * * *", "korea_kr": "0 3 * * *"}
+"""Cron (in the schedule's time zone) per spider, used when newsarchive.toml has no [schedule.spiders]."""
 
 
 class ConfigError(ValueError):
@@ -31,6 +34,14 @@ class Config:
     log_file: str = "newsarchive.log"
     raw: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    grace_seconds: int = DEFAULT_GRACE_SECONDS
+    crawl_command: tuple[str, ...] = ()
+    """Replaces `python -m newsarchive crawl` when launching a crawl (empty: the default)."""
+
+    @property
+    def effective_schedules(self) -> dict[str, str]:
+        """[schedule.spiders] when given (only those spiders run), else DEFAULT_SCHEDULES."""
+        return dict(self.schedules) if self.schedules else dict(DEFAULT_SCHEDULES)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -52,15 +63,27 @@ def load_config(path: str | Path | None = None) -> Config:
         timeout = int(crawl.get("timeout_minutes", 120))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{candidate}: [crawl] values must be integers") from exc
+    try:
+        grace = int(schedule.get("grace_seconds", DEFAULT_GRACE_SECONDS))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{candidate}: [schedule] grace_seconds must be an integer") from exc
+    command = crawl.get("command", [])
+    if not isinstance(command, list) or not all(isinstance(part, str) for part in command):
+        raise ConfigError(f"{candidate}: [crawl] command must be a list of strings")
+    spiders = schedule.get("spiders", {})
+    if not isinstance(spiders, dict):
+        raise ConfigError(f"{candidate}: [schedule.spiders] must be a table of spider = \"cron\"")
     return Config(
         database_url=str(data.get("database", DEFAULT_DATABASE_URL)),
         window_days=window_days,
         timezone=str(schedule.get("timezone", "Asia/Seoul")),
-        schedules={str(k): str(v) for k, v in schedule.get("spiders", {}).items()},
+        schedules={str(k): str(v) for k, v in spiders.items()},
         crawl_timeout_minutes=timeout,
         log_file=str(data.get("log_file", "newsarchive.log")),
         raw=data,
         path=candidate if candidate.exists() else None,
+        grace_seconds=max(grace, 0),
+        crawl_command=tuple(command),
     )
 
 

@@ -37,7 +37,15 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-CONNECT_HOOKS: list[Any] = []
+def _register_search_functions(dbapi_connection: Any, _record: Any) -> None:
+    # The search index triggers (storage/search/schema.py, migration 0002) call ko_bigrams on every
+    # article insert/update/delete, so every SQLite connection must have it.
+    from storage.search.tokens import bigram_text
+
+    dbapi_connection.create_function("ko_bigrams", 1, bigram_text, deterministic=True)
+
+
+CONNECT_HOOKS: list[Any] = [_register_search_functions]
 """Extra per-connection setup for SQLite (e.g. SQL functions the search triggers call)."""
 
 

@@ -111,7 +111,7 @@ class RejectedPage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
     reason: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime]
 

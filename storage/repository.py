@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from newsarchive.timewindow import KST
 from pipelines.article import Article as ArticleRecord
 from pipelines.article import Attachment, Image
 from storage.models import Article, ArticleMinistry, CrawlRun, Duplicate, RawPage, RejectedPage
@@ -28,6 +29,19 @@ def is_archived(session: Session, canonical_url: str) -> bool:
     return bool(session.scalar(select(
         exists().where(Article.canonical_url == canonical_url)
         | exists().where(Duplicate.canonical_url == canonical_url))))
+
+
+PERMANENT_REJECTIONS = ("not an article", "no ministry")
+"""Rejections that a re-fetch would not change; such pages are not downloaded again."""
+
+
+def is_known(session: Session, canonical_url: str) -> bool:
+    """Archived, or fetched before and rejected for what the page is (not for a fetch error)."""
+    if is_archived(session, canonical_url):
+        return True
+    return bool(session.scalar(select(exists().where(
+        RejectedPage.url == canonical_url,
+        or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS))))))
 
 
 def article_by_hash(session: Session, content_hash: str) -> Article | None:
@@ -81,18 +95,22 @@ def raw_html(row: Article) -> bytes | None:
 
 def to_record(row: Article) -> ArticleRecord:
     """The stored row as the record extraction produces, for export and display."""
+    def kst(value: datetime | None) -> datetime | None:
+        return value.astimezone(KST) if value else None
+
     return ArticleRecord(
         url=row.url, canonical_url=row.canonical_url, source=row.source, title=row.title,
-        subtitle=row.subtitle, body=row.body, published_at=row.published_at, modified_at=row.modified_at,
+        subtitle=row.subtitle, body=row.body, published_at=kst(row.published_at),
+        modified_at=kst(row.modified_at),
         authors=list(row.authors), section=row.section,
         images=[Image(**img) for img in row.images], language=row.language,
         ministries=list(row.ministries), attachments=[Attachment(**a) for a in row.attachments],
-        fetched_at=row.fetched_at, content_hash=row.content_hash)
+        fetched_at=kst(row.fetched_at), content_hash=row.content_hash)
 
 
 def iter_articles(session: Session, source: str | None = None, since: datetime | None = None,
                   until: datetime | None = None, batch: int = 500) -> Iterator[Article]:
-    """Articles by publication time then id, streamed in batches (keyset, not OFFSET)."""
+    """Articles in id order, streamed in batches (keyset, not OFFSET); dates bound published_at."""
     last_id = 0
     while True:
         query = select(Article).where(Article.id > last_id).order_by(Article.id).limit(batch)
@@ -202,3 +220,23 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
         "duration_s": round(duration, 1) if duration is not None else None,
         **{name: getattr(run, name) for name in RUN_COUNTERS}, "reasons": dict(run.reasons or {}),
     }
+
+
+def reap_dead_runs(session: Session, spider: str) -> int:
+    """Mark runs left 'running' by a process that no longer exists as killed; returns how many."""
+    import os
+
+    reaped = 0
+    for run in session.scalars(select(CrawlRun).where(CrawlRun.spider == spider, CrawlRun.status == "running",
+                                                      CrawlRun.pid.is_not(None))):
+        assert run.pid is not None
+        try:
+            os.kill(run.pid, 0)
+            continue
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        run.status, run.reason, run.finished_at = "killed", "the crawl process died", utcnow()
+        reaped += 1
+    return reaped

@@ -82,6 +82,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('rejected_pages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rejected_pages_run_id'), ['run_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rejected_pages_url'), ['url'], unique=False)
 
     op.create_table('article_ministries',
     sa.Column('article_id', sa.Integer(), nullable=False),
@@ -130,6 +131,7 @@ def downgrade() -> None:
 
     op.drop_table('article_ministries')
     with op.batch_alter_table('rejected_pages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rejected_pages_url'))
         batch_op.drop_index(batch_op.f('ix_rejected_pages_run_id'))
 
     op.drop_table('rejected_pages')

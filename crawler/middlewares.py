@@ -1,0 +1,115 @@
+"""Downloader middlewares: skip archived articles before download, send hosts to a mirror, back off retries."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+
+from crawler import runstats
+from crawler.database import database_url
+from crawler.urls import canonical_url
+from newsarchive.config import parse_mirrors
+from storage import repository
+from storage.db import transaction
+
+ARTICLE_META = "newsarchive_article"  # set by spiders on article-page requests
+ORIGINAL_URL_META = "newsarchive_original_url"
+
+
+class SkipArchivedMiddleware:
+    """Drops an article request whose canonical URL is already archived (or was fetched before and is
+    not an article we keep), before it is downloaded."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_url = database_url(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipArchivedMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get(ARTICLE_META) or request.meta.get(ORIGINAL_URL_META):
+            return
+        with transaction(self.db_url) as session:
+            archived = repository.is_known(session, canonical_url(request.url))
+        if archived:
+            assert self.crawler.stats is not None
+            runstats.count(self.crawler.stats, "skipped", "archived")
+            raise IgnoreRequest(f"already archived: {request.url}")
+
+
+class HostMirrorMiddleware:
+    """Sends requests for a mirrored host to its base URL (same path and query); responses get their
+    real URL back, so spiders, items and the archive never see the mirror."""
+
+    def __init__(self, mirrors: dict[str, str]):
+        self.mirrors = mirrors
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostMirrorMiddleware:
+        configured = dict(crawler.settings.getdict("NEWSARCHIVE_MIRROR"))
+        mirrors = {**parse_mirrors(), **{k.lower(): v.rstrip("/") for k, v in configured.items()}}
+        if not mirrors:
+            raise NotConfigured("no mirrors")
+        return cls(mirrors)
+
+    def process_request(self, request: Request) -> Request | None:
+        if request.meta.get(ORIGINAL_URL_META):
+            return None
+        parts = urlsplit(request.url)
+        base = self.mirrors.get((parts.hostname or "").lower())
+        if base is None:
+            return None
+        target = base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        meta = {**request.meta, ORIGINAL_URL_META: request.url, "dont_obey_robotstxt": True}
+        return request.replace(url=target, meta=meta, dont_filter=True)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        original = request.meta.get(ORIGINAL_URL_META)
+        if not original:
+            return response
+        real = self._unmirror(response.url, urlsplit(original).scheme) or original
+        return response.replace(url=real)
+
+    def _unmirror(self, url: str, scheme: str) -> str | None:
+        """Map a mirror URL (after redirects, too) back onto the real host."""
+        for host, base in self.mirrors.items():
+            if url.startswith(base):
+                rest = url[len(base):]
+                return f"{scheme}://{host}{rest if rest.startswith('/') else '/' + rest}"
+        return None
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, but each retry waits base * 2**attempt seconds (capped) before it is queued."""
+
+    def __init__(self, settings: Any):
+        super().__init__(settings)
+        self.base = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._wait(result)
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._wait(result)
+        return result
+
+    async def _wait(self, retry: Request) -> None:
+        attempt = int(retry.meta.get("retry_times", 1))
+        delay = min(self.cap, self.base * 2 ** (attempt - 1))
+        if delay > 0:
+            await asyncio.sleep(delay)

@@ -1,0 +1,72 @@
+"""Running one spider in this process (the caller's process is the crawl's process: Scrapy's reactor
+cannot be restarted, so one crawl per process)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+SETTINGS_MODULE = "crawler.settings"
+
+
+def project_settings() -> Settings:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    return get_project_settings()
+
+
+def spider_names() -> list[str]:
+    return sorted(SpiderLoader.from_settings(project_settings()).list())
+
+
+def spider_class(name: str) -> type:
+    return SpiderLoader.from_settings(project_settings()).load(name)
+
+
+@dataclass
+class CrawlRequest:
+    spider: str
+    database_url: str
+    run_id: int
+    since: date | None = None
+    until: date | None = None
+    window_days: int = 2
+    mirrors: dict[str, str] = field(default_factory=dict)
+    spider_args: dict[str, str] = field(default_factory=dict)
+    log_level: str = "WARNING"
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def run_crawl(req: CrawlRequest, on_crawler: Callable[[Crawler], None] | None = None) -> str | None:
+    """Run the crawl to its end; returns an error message when the spider could not start."""
+    settings = project_settings()
+    settings.setdict({
+        "NEWSARCHIVE_DATABASE_URL": req.database_url,
+        "NEWSARCHIVE_RUN_ID": req.run_id,
+        "NEWSARCHIVE_MIRROR": req.mirrors,
+        "NEWSARCHIVE_WINDOW_DAYS": req.window_days,
+        "LOG_LEVEL": req.log_level,
+        "LOG_INSTALL_ROOT_HANDLER": True,
+        **req.overrides,
+    }, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(req.spider)
+    if on_crawler is not None:
+        on_crawler(crawler)
+    errors: list[str] = []
+    kwargs: dict[str, Any] = {"window_days": req.window_days, **req.spider_args}
+    if req.since:
+        kwargs["since"] = req.since.isoformat()
+    if req.until:
+        kwargs["until"] = req.until.isoformat()
+    deferred = process.crawl(crawler, **kwargs)
+    deferred.addErrback(lambda failure: errors.append(failure.getErrorMessage() or failure.type.__name__))
+    process.start()
+    return errors[0] if errors else None

@@ -1,0 +1,50 @@
+"""The one Scrapy settings surface. newsarchive-specific settings are prefixed NEWSARCHIVE_."""
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newsarchive/0.1 (Korean government news archive; polite crawler; contact: see README)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.SkipArchivedMiddleware": 60,
+    "crawler.middlewares.HostMirrorMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.extract_stage.ExtractPipeline": 100,
+    "pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunExtension": 100,
+}
+
+# newsarchive
+NEWSARCHIVE_DATABASE_URL = None  # resolved by newsarchive.config when None
+NEWSARCHIVE_MIRROR = {}  # host -> base URL; also $NEWSARCHIVE_MIRROR
+NEWSARCHIVE_RUN_ID = None  # crawl_runs row opened by the launcher; the extension opens one when None
+NEWSARCHIVE_RUN_FLUSH_SECONDS = 10
+NEWSARCHIVE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per retry
+NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
+NEWSARCHIVE_MAX_LIST_PAGES = 20
+NEWSARCHIVE_WINDOW_DAYS = 2
+
+FEED_EXPORT_ENCODING = "utf-8"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"

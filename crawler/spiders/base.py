@@ -1,0 +1,167 @@
+"""The base of every site spider: sources and rules as data; discovery, date window, de-duplication of
+listing entries and page hand-off are done here once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import runstats
+from crawler.items import PageItem
+from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
+from crawler.middlewares import ARTICLE_META
+from crawler.urls import canonical_url
+from newsarchive.timewindow import Window, parse_day
+
+LISTING_META = "newsarchive_listing"
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """A paginated HTML list: `template` has a {page} placeholder."""
+
+    template: str
+    rule: ListPageRule
+    first_page: int = 1
+
+
+@dataclass
+class ListingStatus:
+    requested: int = 0
+    succeeded: int = 0
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs)."""
+
+    feeds: ClassVar[list[str]] = []
+    sitemaps: ClassVar[list[str]] = []
+    list_sources: ClassVar[list[ListSource]] = []
+    article_pattern: ClassVar[str] = r"$^"
+    requires_ministry: ClassVar[bool] = True  # general outlets: keep only articles naming a ministry
+    ministry: ClassVar[str] = ""  # a ministry's own site: every entry is attributed to it
+
+    def __init__(self, since: str | None = None, until: str | None = None,
+                 window_days: str | int | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        days = int(window_days) if window_days else 2
+        self.window = Window.from_days(parse_day(since) if since else None,
+                                       parse_day(until) if until else None, default_days=days)
+        self.listing_status = ListingStatus()
+        self._seen: set[str] = set()
+        self._article_re = re.compile(self.article_pattern)
+
+    # --- discovery -------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.listing_requests():
+            yield request
+
+    def listing_requests(self) -> Iterator[scrapy.Request]:
+        for url in self.sitemaps:
+            yield self._listing(url, self.parse_sitemap)
+        for url in self.feeds:
+            yield self._listing(url, self.parse_feed)
+        for source in self.list_sources:
+            yield self._listing(source.template.format(page=source.first_page), self.parse_list,
+                                source=source, page=source.first_page)
+
+    def _listing(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        self.listing_status.requested += 1
+        return scrapy.Request(url, callback=callback, errback=self.listing_failed, cb_kwargs=cb_kwargs,
+                              meta={LISTING_META: True}, priority=10)
+
+    def listing_failed(self, failure: Failure) -> None:
+        self.logger.warning("listing failed: %s (%s)", failure.request.url, failure.getErrorMessage())
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        self.listing_status.succeeded += 1
+        entries, nested = parse_sitemap(response.body, response.url)
+        for url in nested:
+            yield self._listing(url, self.parse_sitemap)
+        yield from self.follow_entries(entries)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        self.listing_status.succeeded += 1
+        yield from self.follow_entries(self.feed_entries(response))
+
+    def feed_entries(self, response: Response) -> list[Entry]:
+        return parse_feed(response.body, response.url)
+
+    def parse_list(self, response: Response, source: ListSource, page: int) -> Iterator[scrapy.Request]:
+        self.listing_status.succeeded += 1
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        entries = parse_list_page(text, response.url, source.rule)
+        yield from self.follow_entries(entries)
+        dated = [e.listed_at for e in entries if e.listed_at]
+        reached_older = bool(dated) and min(dated) < self.window.start
+        max_pages = self.settings.getint("NEWSARCHIVE_MAX_LIST_PAGES", 20)
+        if entries and not reached_older and page - source.first_page + 1 < max_pages:
+            yield self._listing(source.template.format(page=page + 1), self.parse_list,
+                                source=source, page=page + 1)
+
+    def follow_entries(self, entries: list[Entry]) -> Iterator[scrapy.Request]:
+        for entry in entries:
+            request = self.consider(entry)
+            if request is not None:
+                yield request
+
+    def consider(self, entry: Entry) -> scrapy.Request | None:
+        """One listing entry: counted once per run, dropped when outside the window, else requested.
+
+        Archived URLs are dropped later, before download, by SkipArchivedMiddleware."""
+        canon = canonical_url(entry.url)
+        if not self._article_re.match(canon) or canon in self._seen:
+            return None
+        self._seen.add(canon)
+        if self.ministry and self.ministry not in entry.ministries:
+            entry.ministries.append(self.ministry)
+        stats = self.crawler.stats
+        runstats.count(stats, "listed")
+        if not self.window.contains(entry.listed_at):
+            runstats.count(stats, "skipped", "out_of_window")
+            return None
+        return scrapy.Request(canon, callback=self.parse_article, errback=self.article_failed,
+                              meta={ARTICLE_META: True, "entry": entry})
+
+    # --- article pages ---------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        runstats.count(self.crawler.stats, "fetched")
+        follow = self.frame_request(response)
+        if follow is not None:
+            yield follow
+            return
+        yield self.page_item(response, response.body)
+
+    def frame_request(self, response: Response) -> scrapy.Request | None:
+        """Hook: a request for content the page shows in a frame, or None. See korea_kr."""
+        return None
+
+    def page_item(self, response: Response, html: bytes) -> PageItem:
+        entry: Entry = response.meta.get("entry") or Entry(url=response.url)
+        encoding = None
+        content_type = response.headers.get(b"Content-Type")
+        if content_type:
+            match = re.search(rb"charset=([\w-]+)", content_type, re.I)
+            encoding = match.group(1).decode("ascii") if match else None
+        return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(timezone.utc),
+                        encoding=encoding, listed_at=entry.listed_at, listed_title=entry.title,
+                        ministries=list(entry.ministries))
+
+    def article_failed(self, failure: Failure) -> None:
+        response = getattr(failure.value, "response", None)
+        reason = f"http_{response.status}" if response is not None else f"fetch: {failure.type.__name__}"
+        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
+            if not str(failure.value).startswith("already archived"):  # that one is counted where decided
+                runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
+            return
+        runstats.count(self.crawler.stats, "failed", reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=failure.request.url, reason=reason)

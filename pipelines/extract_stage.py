@@ -1,0 +1,73 @@
+"""Scrapy stage 1: turn a fetched page into an article record, or drop it with a counted reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawler import runstats
+from crawler.items import PageItem
+from newsarchive.timewindow import KST, Window
+from pipelines.article import Article, NotAnArticle
+from pipelines.extract import extract
+
+
+@dataclass
+class ExtractedItem:
+    """A page that became an article; carries the raw page on to storage."""
+
+    page: PageItem
+    article: Article
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+
+def _more_precise(page: datetime | None, listed: datetime | None) -> datetime | None:
+    """Pages that show only a day (korea.kr) get the minute from the listing (RSS pubDate) of that day."""
+    if listed is None:
+        return page
+    if page is None:
+        return listed.astimezone(KST)
+    page_kst, listed_kst = page.astimezone(KST), listed.astimezone(KST)
+    if page_kst.time() == time(0, 0) and listed_kst.date() == page_kst.date() and listed_kst.time() != time(0, 0):
+        return listed_kst
+    return page
+
+
+class ExtractPipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def _drop(self, counter: str, reason: str) -> DropItem:
+        assert self.crawler.stats is not None
+        runstats.count(self.crawler.stats, counter, reason)
+        return DropItem(reason)
+
+    def process_item(self, item: PageItem) -> ExtractedItem:
+        try:
+            article = extract(item.html, item.url, source=item.source, encoding=item.encoding,
+                              fetched_at=item.fetched_at)
+        except NotAnArticle as exc:
+            raise self._drop("failed", f"not an article: {exc.reason}") from None
+        except Exception as exc:  # a broken page must not stop the crawl; it is counted and recorded
+            raise self._drop("failed", f"extraction error: {type(exc).__name__}: {exc}"[:200]) from None
+        article.published_at = _more_precise(article.published_at, item.listed_at)
+        for name in item.ministries:
+            if name not in article.ministries:
+                article.ministries.append(name)
+        spider = self.crawler.spider
+        window: Window | None = getattr(spider, "window", None)
+        if window is not None and article.published_at is not None and not window.contains(article.published_at):
+            raise self._drop("skipped", "out_of_window")
+        if getattr(spider, "requires_ministry", False) and not article.ministries:
+            raise self._drop("skipped", "no ministry named")
+        return ExtractedItem(item, article)
