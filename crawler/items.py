@@ -16,3 +16,5 @@ class PageItem:
     listed_at: datetime | None = None
     listed_title: str = ""
     ministries: list[str] = field(default_factory=list)  # official names the listing attributes it to
+    etag: str | None = None  # HTTP validators of the response, for conditional revisits
+    last_modified: str | None = None

@@ -221,22 +221,3 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
         **{name: getattr(run, name) for name in RUN_COUNTERS}, "reasons": dict(run.reasons or {}),
     }
 
-
-def reap_dead_runs(session: Session, spider: str) -> int:
-    """Mark runs left 'running' by a process that no longer exists as killed; returns how many."""
-    import os
-
-    reaped = 0
-    for run in session.scalars(select(CrawlRun).where(CrawlRun.spider == spider, CrawlRun.status == "running",
-                                                      CrawlRun.pid.is_not(None))):
-        assert run.pid is not None
-        try:
-            os.kill(run.pid, 0)
-            continue
-        except ProcessLookupError:
-            pass
-        except PermissionError:
-            continue
-        run.status, run.reason, run.finished_at = "killed", "the crawl process died", utcnow()
-        reaped += 1
-    return reaped

@@ -154,7 +154,8 @@ class ArchiveSpider(scrapy.Spider):
             encoding = match.group(1).decode("ascii") if match else None
         return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(timezone.utc),
                         encoding=encoding, listed_at=entry.listed_at, listed_title=entry.title,
-                        ministries=list(entry.ministries))
+                        ministries=list(entry.ministries), etag=_header(response, b"ETag"),
+                        last_modified=_header(response, b"Last-Modified"))
 
     def article_failed(self, failure: Failure) -> None:
         response = getattr(failure.value, "response", None)
@@ -165,3 +166,9 @@ class ArchiveSpider(scrapy.Spider):
             return
         runstats.count(self.crawler.stats, "failed", reason)
         self.crawler.signals.send_catch_log(runstats.page_failed, url=failure.request.url, reason=reason)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    text = value.decode("latin-1").strip() if value else ""
+    return text or None

@@ -11,9 +11,13 @@ import click
 from newsarchive.config import load_config, parse_mirrors
 from newsarchive.options import db_option, open_database, since_option, until_option
 from newsarchive.progress import CrawlProgress
+from newsarchive.service.launcher import reconcile_orphans
 from newsarchive.timewindow import Window
 from storage import repository
 from storage.db import transaction
+
+
+ORPHAN_AFTER_SECONDS = 6 * 3600  # a run with no pid this old was never started by anyone
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -62,8 +66,8 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     spider_args = _pairs(args, "--arg")
     scrapy_overrides = _pairs(overrides, "--set")
     url = open_database(db)
+    reconcile_orphans(url, [spider], stale_after_seconds=ORPHAN_AFTER_SECONDS)
     with transaction(url) as session:
-        repository.reap_dead_runs(session, spider)
         if run_id is None:
             run_id = repository.create_run(session, spider, window.start, window.end, pid=os.getpid()).id
         elif repository.get_run(session, run_id) is None:

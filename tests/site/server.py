@@ -1,0 +1,197 @@
+"""Serve a built test site on 127.0.0.1: one ThreadingHTTPServer per host, each on an ephemeral port.
+
+Lookup of a request `path?query` on a host:
+1. the exact `path?query` as registered;
+2. the path with only the query parameters that page needs, in any order, blank values dropped. A
+   path's needed parameters are the names that occur in its registered keys (`newsId` for
+   `/briefing/pressReleaseView.do`, `MID`/`page` for the etoday section list); everything else
+   (utm_*, call_from, pWise, paging junk) is ignored. With none present this is the path alone;
+3. otherwise a 404 html page.
+`/robots.txt` is served for every host unless the site registers its own.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from tests.site.resources import Resource, Site
+
+ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
+NOT_FOUND = Resource(
+    "<!DOCTYPE html><html lang=\"ko\"><head><meta charset=\"utf-8\"><title>404 Not Found</title></head>"
+    "<body><h1>404 Not Found</h1><p>요청하신 페이지를 찾을 수 없습니다.</p></body></html>".encode(),
+    "text/html; charset=utf-8", status=404)
+
+
+class HostPages:
+    """One host's pages with the lookup index described in the module docstring."""
+
+    def __init__(self, pages: dict[str, Resource]) -> None:
+        self.pages = dict(pages)
+        self.pages.setdefault("/robots.txt", Resource(ROBOTS, "text/plain; charset=utf-8"))
+        self.needed: dict[str, set[str]] = {}
+        for key in self.pages:
+            path, _, query = key.partition("?")
+            self.needed.setdefault(path, set()).update(k for k, _ in parse_qsl(query))
+        self.normalized = {self._normalize(key): res for key, res in self.pages.items()}
+
+    def _normalize(self, target: str) -> str:
+        path, _, query = target.partition("?")
+        keep = self.needed.get(path, set())
+        pairs = sorted((k, v) for k, v in parse_qsl(query) if k in keep)
+        return path + ("?" + urlencode(pairs) if pairs else "")
+
+    def lookup(self, target: str) -> Resource:
+        target = target.split("#", 1)[0]
+        found = self.pages.get(target) or self.normalized.get(self._normalize(target))
+        return found or NOT_FOUND
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    host_name: str
+    owner: RunningSite
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        owner, host = self.server.owner, self.server.host_name
+        parts = urlsplit(self.path)
+        target = parts.path + ("?" + parts.query if parts.query else "")
+        owner._record(host, target)
+        resource = owner._lookup(host, target)
+        self.send_response(resource.status)
+        self.send_header("Content-Type", resource.content_type)
+        self.send_header("Content-Length", str(len(resource.body)))
+        for name, value in resource.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(resource.body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence the access log
+        return
+
+
+class RunningSite:
+    """The servers of one site; `mirrors` maps each real host to its local base URL."""
+
+    def __init__(self, site: Site) -> None:
+        self._lock = threading.Lock()
+        self._hits: list[tuple[str, str]] = []
+        self._hosts = {host: HostPages(pages) for host, pages in site.items()}
+        self._servers: list[_Server] = []
+        self.mirrors: dict[str, str] = {}
+        for host in site:
+            server = _Server(("127.0.0.1", 0), _Handler)
+            server.host_name, server.owner = host, self
+            threading.Thread(target=server.serve_forever, name=f"site-{host}", daemon=True).start()
+            self._servers.append(server)
+            self.mirrors[host] = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def _record(self, host: str, target: str) -> None:
+        with self._lock:
+            self._hits.append((host, target))
+
+    def _lookup(self, host: str, target: str) -> Resource:
+        with self._lock:
+            pages = self._hosts[host]
+        return pages.lookup(target)
+
+    def replace(self, site: Site) -> None:
+        """Swap the pages served (same hosts, same ports), e.g. to publish a new article between crawls."""
+        missing = set(site) - set(self.mirrors)
+        if missing:
+            raise ValueError(f"hosts not served: {sorted(missing)}")
+        with self._lock:
+            self._hosts.update({host: HostPages(pages) for host, pages in site.items()})
+
+    @property
+    def hits(self) -> list[tuple[str, str]]:
+        """Every (host, path?query) requested so far, in arrival order."""
+        with self._lock:
+            return list(self._hits)
+
+    def hits_for(self, host: str, path_prefix: str = "") -> list[str]:
+        return [target for h, target in self.hits if h == host and target.startswith(path_prefix)]
+
+    def clear_hits(self) -> None:
+        with self._lock:
+            self._hits.clear()
+
+    def mirror_args(self) -> list[str]:
+        args: list[str] = []
+        for host, base in self.mirrors.items():
+            args += ["--mirror", f"{host}={base}"]
+        return args
+
+    def mirror_env(self) -> str:
+        """The same mapping in the NEWSARCHIVE_MIRROR form (comma-separated HOST=BASE)."""
+        return ",".join(f"{host}={base}" for host, base in self.mirrors.items())
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers.clear()
+
+    def __enter__(self) -> RunningSite:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def serve(site: Site) -> RunningSite:
+    return RunningSite(site)
+
+
+def iter_urls(site: Site) -> Iterator[str]:
+    """Every registered page as a real URL (https://host/path?query)."""
+    for host, pages in site.items():
+        for key in pages:
+            yield f"https://{host}{key}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tests.site.server [YYYY-MM-DD]`: serve the site built for that day (default today, KST)."""
+    from tests.site import build_site
+    from tests.site.expected import KST
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        from datetime import datetime
+        today = date.fromisoformat(args[0]) if args else datetime.now(KST).date()
+    except ValueError:
+        print(f"bad date {args[0]!r}: expected YYYY-MM-DD", file=sys.stderr)
+        return 2
+    running = serve(build_site(today))
+    print(" ".join(running.mirror_args()), flush=True)
+    print(f"NEWSARCHIVE_MIRROR={running.mirror_env()}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
