@@ -30,6 +30,7 @@ class SkipArchivedMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.db_url = database_url(crawler.settings)
+        self.retry_rejected = crawler.settings.getbool("NEWSARCHIVE_RETRY_REJECTED")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipArchivedMiddleware:
@@ -39,7 +40,9 @@ class SkipArchivedMiddleware:
         if not request.meta.get(ARTICLE_META) or request.meta.get(ORIGINAL_URL_META):
             return
         with transaction(self.db_url) as session:
-            archived = repository.is_known(session, canonical_url(request.url))
+            canon = canonical_url(request.url)
+            archived = (repository.is_archived(session, canon) if self.retry_rejected
+                        else repository.is_known(session, canon))
         if archived:
             assert self.crawler.stats is not None
             runstats.count(self.crawler.stats, "skipped", "archived")

@@ -44,6 +44,7 @@ NEWSARCHIVE_RUN_FLUSH_SECONDS = 10
 NEWSARCHIVE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per retry
 NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
 NEWSARCHIVE_MAX_LIST_PAGES = 20
+NEWSARCHIVE_RETRY_REJECTED = False  # fetch again pages rejected before (e.g. after extraction rules improved)
 NEWSARCHIVE_WINDOW_DAYS = 2
 
 FEED_EXPORT_ENCODING = "utf-8"

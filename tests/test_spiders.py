@@ -5,7 +5,7 @@
 - one saved listing `listing.<ext>` (feed, sitemap or list page) with `listing.expected.json`: the spider's
   own parse method, run on the saved bytes, must request exactly those article URLs.
 
-A spider without them fails here, by design: see docs/adding-a-spider.md."""
+A spider without them fails here, by design: see "Add a spider in five steps" in README.md."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ ARTICLE_KEYS = {"url", "title", "published_at", "ministries", "attachments", "bo
 def _fixture_dir(name: str) -> Path:
     folder = FIXTURES / name
     if not folder.is_dir():
-        pytest.fail(f"spider {name!r} has no fixture folder {folder} (see docs/adding-a-spider.md)")
+        pytest.fail(f"spider {name!r} has no fixture folder {folder} (see "Add a spider in five steps" in README.md)")
     return folder
 
 

@@ -43,12 +43,14 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
               help="Spider argument, e.g. --arg ministries=msit,mois for korea_kr.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting, e.g. --set DOWNLOAD_DELAY=0 for a local replay server.")
+@click.option("--retry-rejected", is_flag=True,
+              help="Fetch again pages an earlier crawl rejected (not an article, no ministry).")
 @click.option("--run-id", type=int, default=None, hidden=True)
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: when stderr is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def command(spider: str, since: date | None, until: date | None, window_days: int | None, db: str | None,
             mirrors: tuple[str, ...], args: tuple[str, ...],
-            overrides: tuple[str, ...], run_id: int | None, progress: bool | None,
+            overrides: tuple[str, ...], retry_rejected: bool, run_id: int | None, progress: bool | None,
             verbose: bool) -> None:
     """Crawl SPIDER's sources into the archive (default window: the last 2 days, KST)."""
     from crawler.process import CrawlRequest, run_crawl, spider_names
@@ -77,7 +79,7 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     request = CrawlRequest(spider=spider, database_url=url, run_id=run_id, since=window.since_day,
                            until=window.until_day, window_days=days, mirrors=mirror_map,
                            spider_args=spider_args, log_level="INFO" if verbose else "WARNING",
-                           overrides=dict(scrapy_overrides))
+                           overrides={**scrapy_overrides, "NEWSARCHIVE_RETRY_REJECTED": retry_rejected})
     with display:
         error = run_crawl(request, on_crawler=display.attach)
     with transaction(url) as session:

@@ -1,16 +1,53 @@
-"""`newsarchive spiders`: the registered spiders and their sources."""
+"""`newsarchive spiders`: each spider with its sources, schedule, last run and health, in one table."""
 
 from __future__ import annotations
 
 import click
+from rich.console import Console
+from rich.table import Table
+
+from newsarchive.options import db_option
 
 
 @click.command()
-def command() -> None:
-    """List the spiders and where each discovers articles."""
+@db_option
+@click.option("--config", "config_path", metavar="PATH", default=None, help="newsarchive.toml with the schedule.")
+def command(db: str | None, config_path: str | None) -> None:
+    """List the spiders: where each discovers articles, when it runs, how its last run went."""
     from crawler.process import spider_class, spider_names
+    from crawler.spidergen import describe_sources
+    from newsarchive.config import load_config, resolve_database_url
+    from newsarchive.options import open_database
+    from newsarchive.service.health import check_spider
+    from newsarchive.service.timing import load_schedules
+    from newsarchive.timewindow import KST, now_kst
+    from scheduler import recent_runs
+    from storage.db import DatabaseError
 
+    config = load_config(config_path)
+    schedules = config.effective_schedules
+    triggers = load_schedules(config)
+    try:
+        url: str | None = open_database(resolve_database_url(db, config))
+    except DatabaseError as exc:
+        click.echo(f"warning: {exc}; run history not shown", err=True)
+        url = None
+    table = Table("spider", "sources", "schedule (KST)", "last run", "health", show_lines=True)
+    table.columns[1].overflow = "fold"
     for name in spider_names():
-        cls = spider_class(name)
-        doc = (cls.__module__ and __import__(cls.__module__, fromlist=["_"]).__doc__ or "").strip()
-        click.echo(f"{name}\t{doc.splitlines()[0] if doc else ''}")
+        sources = "\n".join(line.replace("https://", "").replace("http://", "")
+                            for line in describe_sources(spider_class(name)()))
+        runs = recent_runs(url, name, limit=20) if url else []
+        done = [run for run in runs if run.status != "running"]
+        last = "never"
+        if done:
+            run = done[0]
+            last = (f"{run.status} {run.started_at.astimezone(KST):%Y-%m-%d %H:%M}\n"
+                    f"stored {run.stored} of {run.listed} listed")
+        if name in triggers:
+            report = check_spider(name, schedules[name], triggers[name], runs, now_kst())
+            health = "ok" if report.ok else "FLAGGED: " + "; ".join(report.flags)
+        else:
+            health = "not scheduled"
+        table.add_row(name, sources, schedules.get(name, "—"), last, health)
+    Console(width=160).print(table)

@@ -1,0 +1,104 @@
+"""The crawl command's edges: bad input, unreachable database, a crawl killed mid-way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from sqlalchemy import func, select
+
+from storage.db import transaction
+from storage.models import Article, CrawlRun, RawPage
+from tests.crawl_helpers import FAST, REPO_ROOT, kst_today, newsarchive
+from tests.site import build_expected, build_site
+from tests.site.server import serve
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr
+    return lines[-1]
+
+
+def test_unknown_spider_is_one_line_and_exit_2(sqlite_url: str) -> None:
+    result = newsarchive("crawl", "nosuchspider", "--db", sqlite_url)
+    assert result.returncode == 2
+    assert "unknown spider 'nosuchspider'" in one_error_line(result)
+    assert "etoday" in one_error_line(result)
+
+
+def test_bad_dates_are_rejected(sqlite_url: str) -> None:
+    result = newsarchive("crawl", "etoday", "--since", "2024-13-01", "--db", sqlite_url)
+    assert result.returncode == 2 and "bad date '2024-13-01'" in one_error_line(result)
+    result = newsarchive("crawl", "etoday", "--since", "2024-05-01", "--until", "2024-04-01", "--db", sqlite_url)
+    assert result.returncode == 2 and "is after --until" in one_error_line(result)
+
+
+def test_bad_mirror_and_unknown_ministry_code(sqlite_url: str) -> None:
+    result = newsarchive("crawl", "etoday", "--mirror", "www.etoday.co.kr", "--db", sqlite_url)
+    assert result.returncode == 1 and "bad mirror" in one_error_line(result)
+    result = newsarchive("crawl", "korea_kr", "--arg", "ministries=msit,nope", "--db", sqlite_url, *FAST)
+    assert result.returncode == 1
+    assert "unknown korea.kr ministry code(s) nope" in result.stderr
+    with transaction(sqlite_url) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.status == "failed" and "could not start" in run.reason
+
+
+def test_unreachable_database_is_one_line_and_exit_1() -> None:
+    result = newsarchive("crawl", "etoday", "--db", "postgresql://postgres@127.0.0.1:1/none")
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert line.startswith("error: cannot reach database") and "127.0.0.1:1" in line
+    result = newsarchive("runs", env={"NEWSARCHIVE_DATABASE_URL": "sqlite:////nonexistent/dir/a.db"})
+    assert result.returncode == 1 and "error:" in one_error_line(result)
+
+
+def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_completes(
+        db_url: str) -> None:
+    today = kst_today()
+    expected = {a.url for a in build_expected(today).archived("korea_kr")}
+    with serve(build_site(today)) as site:
+        slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
+                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
+        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
+                                 *site.mirror_args(), *slow], cwd=REPO_ROOT,
+                                env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 2:
+            time.sleep(0.2)
+            with transaction(db_url) as session:
+                stored = session.scalar(select(func.count()).select_from(Article)) or 0
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert 0 < stored < len(expected), "the crawl was killed part-way"
+
+        with transaction(db_url) as session:
+            articles = session.scalar(select(func.count()).select_from(Article))
+            raws = session.scalar(select(func.count()).select_from(RawPage))
+            assert articles == raws, "every stored article has its raw page: no half-written rows"
+
+        newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
+    with transaction(db_url) as session:
+        assert set(session.scalars(select(Article.canonical_url))) == expected
+        runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
+        assert [r.status for r in runs] == ["failed", "finished"]
+        assert "gone" in runs[0].reason or "died" in runs[0].reason
+
+
+def test_spiders_table_lists_every_spider_with_sources_schedule_and_last_run(sqlite_url: str) -> None:
+    with transaction(sqlite_url) as session:
+        from storage import repository
+
+        run = repository.create_run(session, "etoday")
+        repository.update_run(session, run.id, counts={"listed": 9, "stored": 4}, status="finished",
+                              finished=True)
+    out = newsarchive("spiders", "--db", sqlite_url, env={"COLUMNS": "200"}, check=True).stdout
+    for name in ("etoday", "korea_kr", "msit", "mois"):
+        assert name in out
+    assert "www.etoday.co.kr/rss/news_sitemap" in out and "www.korea.kr/rss/dept_msit.xml" in out
+    assert "30 2 * * *" in out and "stored 4 of 9 listed" in out and "not scheduled" in out
