@@ -125,3 +125,18 @@ def test_export_jsonl_has_the_fields_and_kst_dates(sqlite_url: str, site: Runnin
     csv_out = newsarchive("export", "--db", sqlite_url, "--format", "csv", "--source", "korea_kr", check=True)
     assert csv_out.stdout.splitlines()[0].startswith("url,canonical_url,source,title")
     assert len(csv_out.stdout.splitlines()) > len(records)  # header + rows (bodies span lines)
+
+
+def test_rejected_pages_are_not_fetched_again_unless_asked(sqlite_url: str, site: RunningSite,
+                                                          expected: Expected) -> None:
+    crawl("etoday", sqlite_url, site)
+    since, until = _window(expected)
+    rejected = {a.url for a in expected.items("etoday")
+                if a.in_window(since, until) and (a.kind != "article" or not a.ministries)}
+    assert rejected, "the local site has in-window pages that are not kept"
+    site.clear_hits()
+    crawl("etoday", sqlite_url, site)
+    assert article_pages(site) == []
+    site.clear_hits()
+    crawl("etoday", sqlite_url, site, "--retry-rejected")
+    assert {"https://www.etoday.co.kr" + path for path in article_pages(site)} == rejected
