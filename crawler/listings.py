@@ -24,7 +24,8 @@ class Entry:
 
 
 _DATE_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\.?(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"),
+    re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\.?"
+               r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"),
     re.compile(r"(?P<y>\d{4})년\s*(?P<m>\d{1,2})월\s*(?P<d>\d{1,2})일(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2}))?"),
 )
 
@@ -148,7 +149,7 @@ def parse_list_page(html: str, base_url: str, rule: ListPageRule) -> list[Entry]
             continue
         title = " ".join(t.strip() for t in row.css(rule.title + " ::text").getall()).strip() if rule.title else ""
         date_text = " ".join(row.css(rule.date + " ::text").getall()) if rule.date else ""
-        ministry = resolve_ministry((row.css(rule.ministry + " ::text").get() or "")) if rule.ministry else None
+        ministry = resolve_ministry(row.css(rule.ministry + " ::text").get() or "") if rule.ministry else None
         entries.append(Entry(url=urljoin(base_url, href), listed_at=parse_listing_date(date_text),
                              title=re.sub(r"\s+", " ", title), ministries=[ministry] if ministry else []))
     return entries

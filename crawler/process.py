@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
+from twisted.python.failure import Failure
 
 SETTINGS_MODULE = "crawler.settings"
 
@@ -67,6 +68,10 @@ def run_crawl(req: CrawlRequest, on_crawler: Callable[[Crawler], None] | None = 
     if req.until:
         kwargs["until"] = req.until.isoformat()
     deferred = process.crawl(crawler, **kwargs)
-    deferred.addErrback(lambda failure: errors.append(failure.getErrorMessage() or failure.type.__name__))
+
+    def start_failed(failure: Failure) -> None:
+        errors.append(failure.getErrorMessage() or repr(failure.value))
+
+    deferred.addErrback(start_failed)
     process.start()
     return errors[0] if errors else None

@@ -38,7 +38,7 @@ EXTENSIONS = {
 
 # newsarchive
 NEWSARCHIVE_DATABASE_URL = None  # resolved by newsarchive.config when None
-NEWSARCHIVE_MIRROR = {}  # host -> base URL; also $NEWSARCHIVE_MIRROR
+NEWSARCHIVE_MIRROR: dict[str, str] = {}  # host -> base URL; also $NEWSARCHIVE_MIRROR
 NEWSARCHIVE_RUN_ID = None  # crawl_runs row opened by the launcher; the extension opens one when None
 NEWSARCHIVE_RUN_FLUSH_SECONDS = 10
 NEWSARCHIVE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per retry
@@ -46,6 +46,7 @@ NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
 NEWSARCHIVE_MAX_LIST_PAGES = 20
 NEWSARCHIVE_RETRY_REJECTED = False  # fetch again pages rejected before (e.g. after extraction rules improved)
 NEWSARCHIVE_WINDOW_DAYS = 2
+NEWSARCHIVE_EXTRACT_WORKERS = 1  # extraction processes beside the crawl process; 0 = extract in-process
 
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"

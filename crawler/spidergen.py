@@ -134,7 +134,8 @@ FIXTURE_README = """Fixtures for the `{name}` spider; tests/test_spiders.py fail
 2. Look at what the extractor makes of it:
        newsarchive check-spider {name} tests/spiders/{name}/press-release.html --url '{article_url}'
    It prints every field and flags furniture lines (share buttons, copyright, 만족도, 공공누리, ...)
-   left in the body (exit status 1). If fields are wrong, add a site profile (see "Add a spider in five steps" in README.md).
+   left in the body (exit status 1). If fields are wrong, add a site profile
+   (see "Add a spider in five steps" in README.md).
 3. Write `press-release.expected.json` (keys sorted) with what a reader sees on the page:
        {{"attachments": [{{"name": "…hwpx", "url": "https://…"}}], "body_end": "last words of the body",
         "body_start": "first words of the body", "ministries": ["…부"], "must_not_contain": ["공공누리"],

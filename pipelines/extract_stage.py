@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import partial
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -40,22 +44,41 @@ def _more_precise(page: datetime | None, listed: datetime | None) -> datetime | 
 
 
 class ExtractPipeline:
+    """Extraction is CPU-bound and pure, so it runs in worker processes (NEWSARCHIVE_EXTRACT_WORKERS;
+    0 = in the crawl process) while the reactor goes on downloading and storing."""
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 1)
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def _extract(self, item: PageItem) -> Article:
+        job = partial(extract, item.html, item.url, source=item.source, encoding=item.encoding,
+                      fetched_at=item.fetched_at)
+        if self.pool is None:
+            return job()
+        return await asyncio.wrap_future(self.pool.submit(job))
 
     def _drop(self, counter: str, reason: str) -> DropItem:
         assert self.crawler.stats is not None
         runstats.count(self.crawler.stats, counter, reason)
         return DropItem(reason)
 
-    def process_item(self, item: PageItem) -> ExtractedItem:
+    async def process_item(self, item: PageItem) -> ExtractedItem:
         try:
-            article = extract(item.html, item.url, source=item.source, encoding=item.encoding,
-                              fetched_at=item.fetched_at)
+            article = await self._extract(item)
         except NotAnArticle as exc:
             raise self._drop("failed", f"not an article: {exc.reason}") from None
         except Exception as exc:  # a broken page must not stop the crawl; it is counted and recorded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -19,7 +19,7 @@ RUN_COUNTERS = ("listed", "fetched", "stored", "duplicates", "skipped", "failed"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- articles -------------------------------------------------------------------------------------

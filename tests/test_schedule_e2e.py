@@ -71,7 +71,7 @@ def test_health_flags_a_spider_whose_site_stopped_yielding_articles(tmp_path: Pa
         for path in list(redesigned["www.etoday.co.kr"]):
             if path.startswith("/news/view/"):
                 redesigned["www.etoday.co.kr"][path] = Resource(
-                    "<html><body><div id='app'></div></body></html>".encode(), "text/html; charset=utf-8")
+                    b"<html><body><div id='app'></div></body></html>", "text/html; charset=utf-8")
         site.replace(redesigned)
         with transaction(sqlite_url) as session:
             session.execute(CrawlRun.__table__.delete())

@@ -31,7 +31,7 @@ ARTICLE_KEYS = {"url", "title", "published_at", "ministries", "attachments", "bo
 def _fixture_dir(name: str) -> Path:
     folder = FIXTURES / name
     if not folder.is_dir():
-        pytest.fail(f"spider {name!r} has no fixture folder {folder} (see "Add a spider in five steps" in README.md)")
+        pytest.fail(f"spider {name!r} has no fixture folder {folder} (see 'Add a spider in five steps' in README.md)")
     return folder
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,7 @@ def make_record(n: int, body: str | None = None) -> Record:
                   canonical_url=f"https://www.etoday.co.kr/news/view/{n}", source="etoday",
                   title=f"제목 {n}", body=body or f"과학기술정보통신부는 {n}일 발표했다.",
                   published_at=datetime(2024, 4, 2, 9, 30, tzinfo=KST), ministries=["과학기술정보통신부"],
-                  fetched_at=datetime.now(timezone.utc))
+                  fetched_at=datetime.now(UTC))
 
 
 def test_article_round_trip_keeps_kst_minute(db_url: str) -> None:

@@ -4,9 +4,9 @@ listing entries and page hand-off are done here once."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -41,9 +41,10 @@ class ListingStatus:
 class ArchiveSpider(scrapy.Spider):
     """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs)."""
 
-    feeds: ClassVar[list[str]] = []
-    sitemaps: ClassVar[list[str]] = []
-    list_sources: ClassVar[list[ListSource]] = []
+    # sources: class attributes in a site file, or set per instance (korea_kr picks feeds from its arguments)
+    feeds: Sequence[str] = ()
+    sitemaps: Sequence[str] = ()
+    list_sources: Sequence[ListSource] = ()
     article_pattern: ClassVar[str] = r"$^"
     requires_ministry: ClassVar[bool] = True  # general outlets: keep only articles naming a ministry
     ministry: ClassVar[str] = ""  # a ministry's own site: every entry is attributed to it
@@ -79,7 +80,7 @@ class ArchiveSpider(scrapy.Spider):
                               meta={LISTING_META: True}, priority=10)
 
     def listing_failed(self, failure: Failure) -> None:
-        self.logger.warning("listing failed: %s (%s)", failure.request.url, failure.getErrorMessage())
+        self.logger.warning("listing failed: %s (%s)", _request_url(failure), failure.getErrorMessage())
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         self.listing_status.succeeded += 1
@@ -152,20 +153,26 @@ class ArchiveSpider(scrapy.Spider):
         if content_type:
             match = re.search(rb"charset=([\w-]+)", content_type, re.I)
             encoding = match.group(1).decode("ascii") if match else None
-        return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(timezone.utc),
+        return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(UTC),
                         encoding=encoding, listed_at=entry.listed_at, listed_title=entry.title,
                         ministries=list(entry.ministries), etag=_header(response, b"ETag"),
                         last_modified=_header(response, b"Last-Modified"))
 
     def article_failed(self, failure: Failure) -> None:
         response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else f"fetch: {failure.type.__name__}"
+        reason = f"http_{response.status}" if response is not None else f"fetch: {type(failure.value).__name__}"
         if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
             if not str(failure.value).startswith("already archived"):  # that one is counted where decided
                 runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
             return
         runstats.count(self.crawler.stats, "failed", reason)
-        self.crawler.signals.send_catch_log(runstats.page_failed, url=failure.request.url, reason=reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=_request_url(failure), reason=reason)
+
+
+def _request_url(failure: Failure) -> str:
+    """Scrapy attaches the failed request to the failure it hands an errback."""
+    request = getattr(failure, "request", None)
+    return request.url if request is not None else "?"
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -39,12 +39,12 @@ class KoreaKrSpider(ArchiveSpider):
                              f"known: {', '.join(DEPARTMENTS)}")
         self.departments = codes or list(DEPARTMENTS)
         self.restricted = bool(codes)
-        self.feeds = [f"{BASE}/rss/dept_{code}.xml" for code in self.departments]
+        feeds = [f"{BASE}/rss/dept_{code}.xml" for code in self.departments]
+        # the all-ministries feed only when every ministry is wanted
+        self.feeds = feeds if self.restricted else [*feeds, f"{BASE}/rss/pressrelease.xml"]
         rule = ListPageRule(row="div.list_type > ul > li", link="a::attr(href)", title="span.text > strong",
                             date="span.source > span:first-child", ministry="span.source > span:nth-child(2)")
         self.list_sources = [ListSource(f"{BASE}/briefing/pressReleaseList.do?pageIndex={{page}}", rule)]
-        if not self.restricted:
-            self.feeds.append(f"{BASE}/rss/pressrelease.xml")
 
     def feed_entries(self, response: Response) -> list[Entry]:
         entries = super().feed_entries(response)

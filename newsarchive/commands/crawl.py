@@ -16,7 +16,6 @@ from newsarchive.timewindow import Window
 from storage import repository
 from storage.db import transaction
 
-
 ORPHAN_AFTER_SECONDS = 6 * 3600  # a run with no pid this old was never started by anyone
 
 
