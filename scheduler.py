@@ -18,7 +18,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from newsarchive.config import Config
+from newsarchive.config import REVISIT_SUFFIX, Config
 from newsarchive.service.launcher import Launcher, RunOutcome, reconcile_orphans
 from newsarchive.service.timing import load_schedules, needs_catch_up, zone
 from storage.db import redact, transaction
@@ -50,11 +50,12 @@ class Service:
         self.config = config
         self.db_url = db_url
         self.tz = zone(config.timezone)
-        self.schedules: dict[str, CronTrigger] = load_schedules(config)
+        # job name -> trigger: SPIDER crawls, SPIDER-revisit revisits its recent articles for edits
+        self.schedules: dict[str, CronTrigger] = {**load_schedules(config), **load_schedules(config, revisits=True)}
         self.launcher = Launcher(db_url, command=command or config.crawl_command or None,
                                  window_days=config.window_days,
                                  timeout_seconds=config.crawl_timeout_minutes * 60.0,
-                                 grace_seconds=float(config.grace_seconds))
+                                 grace_seconds=float(config.grace_seconds), revisit_days=config.revisit_days)
         self.clock = clock or (lambda: datetime.now(self.tz))
         self._locks = {spider: threading.Lock() for spider in self.schedules}
         self._idle = threading.Condition()
@@ -92,7 +93,9 @@ class Service:
     # --- the service --------------------------------------------------------------------------------
 
     def catch_up_plan(self, now: datetime) -> dict[str, bool]:
+        """Crawls only: a missed revisit is simply done at its next time."""
         return {spider: needs_catch_up(trigger, last_success(self.db_url, spider), now)
+                if not spider.endswith(REVISIT_SUFFIX) else False
                 for spider, trigger in self.schedules.items()}
 
     def build(self) -> BlockingScheduler:
@@ -109,7 +112,7 @@ class Service:
                          spider)
                 extra["next_run_time"] = now
             scheduler.add_job(self.trigger, self.schedules[spider], args=[spider], id=spider,
-                              name=f"crawl {spider}", **extra)
+                              name=f"run {spider}", **extra)
         self.scheduler = scheduler
         return scheduler
 

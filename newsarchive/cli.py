@@ -15,6 +15,7 @@ from storage.db import DatabaseError
 
 COMMANDS = {
     "crawl": "Crawl one spider's sources into the archive.",
+    "revisit": "Fetch a spider's recent articles again and keep their revisions.",
     "spiders": "List the spiders.",
     "runs": "Show crawl-run history.",
     "export": "Export articles as JSON lines or CSV.",

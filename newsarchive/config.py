@@ -17,6 +17,11 @@ CONFIG_FILE = "newsarchive.toml"
 DEFAULT_WINDOW_DAYS = 2
 DEFAULT_GRACE_SECONDS = 60
 DEFAULT_SCHEDULES: dict[str, str] = {"etoday": "30 2 * * *", "korea_kr": "0 3 * * *"}
+DEFAULT_REVISITS: dict[str, str] = {"etoday": "15 */6 * * *", "korea_kr": "45 */6 * * *"}
+"""Cron per spider for `newsarchive revisit` (edited articles), used when the schedule is not configured."""
+DEFAULT_REVISIT_DAYS = 3
+REVISIT_SUFFIX = "-revisit"
+"""Revisit runs are recorded, locked and logged under SPIDER + this suffix."""
 """Cron (in the schedule's time zone) per spider, used when newsarchive.toml has no [schedule.spiders]."""
 
 
@@ -37,11 +42,22 @@ class Config:
     grace_seconds: int = DEFAULT_GRACE_SECONDS
     crawl_command: tuple[str, ...] = ()
     """Replaces `python -m newsarchive crawl` when launching a crawl (empty: the default)."""
+    revisits: dict[str, str] | None = None
+    """[schedule.revisit]: cron per spider for revisits; None when the file has no such table."""
+    revisit_days: int = DEFAULT_REVISIT_DAYS
 
     @property
     def effective_schedules(self) -> dict[str, str]:
         """[schedule.spiders] when given (only those spiders run), else DEFAULT_SCHEDULES."""
         return dict(self.schedules) if self.schedules else dict(DEFAULT_SCHEDULES)
+
+    @property
+    def effective_revisits(self) -> dict[str, str]:
+        """[schedule.revisit] when given; else the defaults, unless [schedule.spiders] narrows the schedule
+        (then only what is configured runs)."""
+        if self.revisits is not None:
+            return dict(self.revisits)
+        return {} if self.schedules else dict(DEFAULT_REVISITS)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -71,8 +87,14 @@ def load_config(path: str | Path | None = None) -> Config:
     if not isinstance(command, list) or not all(isinstance(part, str) for part in command):
         raise ConfigError(f"{candidate}: [crawl] command must be a list of strings")
     spiders = schedule.get("spiders", {})
-    if not isinstance(spiders, dict):
-        raise ConfigError(f"{candidate}: [schedule.spiders] must be a table of spider = \"cron\"")
+    revisits = schedule.get("revisit")
+    for table, value in (("spiders", spiders), ("revisit", revisits or {})):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{candidate}: [schedule.{table}] must be a table of spider = \"cron\"")
+    try:
+        revisit_days = int(crawl.get("revisit_days", DEFAULT_REVISIT_DAYS))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{candidate}: [crawl] revisit_days must be an integer") from exc
     return Config(
         database_url=str(data.get("database", DEFAULT_DATABASE_URL)),
         window_days=window_days,
@@ -84,6 +106,8 @@ def load_config(path: str | Path | None = None) -> Config:
         path=candidate if candidate.exists() else None,
         grace_seconds=max(grace, 0),
         crawl_command=tuple(command),
+        revisits=None if revisits is None else {str(k): str(v) for k, v in revisits.items()},
+        revisit_days=max(revisit_days, 1),
     )
 
 

@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import partial
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -17,18 +18,26 @@ from crawler.items import PageItem
 from newsarchive.timewindow import KST, Window
 from pipelines.article import Article, NotAnArticle
 from pipelines.extract import extract
+from pipelines.neardup import Fingerprint, fingerprint_of
 
 
 @dataclass
 class ExtractedItem:
-    """A page that became an article; carries the raw page on to storage."""
+    """A page that became an article; carries the raw page and the body's fingerprint on to storage."""
 
     page: PageItem
     article: Article
+    fingerprint: Fingerprint | None = None
 
     @property
     def url(self) -> str:
         return self.page.url
+
+
+def extract_and_fingerprint(html: bytes, url: str, **kwargs: Any) -> tuple[Article, Fingerprint]:
+    """The CPU-bound part of the pipeline, in one picklable call for the worker process."""
+    article = extract(html, url, **kwargs)
+    return article, fingerprint_of(article.body)
 
 
 def _more_precise(page: datetime | None, listed: datetime | None) -> datetime | None:
@@ -64,8 +73,8 @@ class ExtractPipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    async def _extract(self, item: PageItem) -> Article:
-        job = partial(extract, item.html, item.url, source=item.source, encoding=item.encoding,
+    async def _extract(self, item: PageItem) -> tuple[Article, Fingerprint]:
+        job = partial(extract_and_fingerprint, item.html, item.url, source=item.source, encoding=item.encoding,
                       fetched_at=item.fetched_at)
         if self.pool is None:
             return job()
@@ -78,7 +87,7 @@ class ExtractPipeline:
 
     async def process_item(self, item: PageItem) -> ExtractedItem:
         try:
-            article = await self._extract(item)
+            article, fingerprint = await self._extract(item)
         except NotAnArticle as exc:
             raise self._drop("failed", f"not an article: {exc.reason}") from None
         except Exception as exc:  # a broken page must not stop the crawl; it is counted and recorded
@@ -93,4 +102,4 @@ class ExtractPipeline:
             raise self._drop("skipped", "out_of_window")
         if getattr(spider, "requires_ministry", False) and not article.ministries:
             raise self._drop("skipped", "no ministry named")
-        return ExtractedItem(item, article)
+        return ExtractedItem(item, article, fingerprint)

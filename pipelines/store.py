@@ -1,4 +1,9 @@
-"""Scrapy stage 2: dedup and store in one short transaction per article."""
+"""Scrapy stage 2: dedup and store in one short transaction per article.
+
+A new article is fingerprinted and put in the story cluster of its nearest near-duplicate
+(pipelines/neardup.py). In a revisit crawl (the spider has `revisit = True`) an archived URL is not
+skipped: the page is compared with the stored article and a change becomes a revision
+(pipelines/revisions.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from crawler import runstats
 from crawler.database import database_url
+from pipelines import neardup, revisions
 from pipelines.dedup import Verdict, classify
 from pipelines.extract_stage import ExtractedItem
-from storage import repository
+from storage import clusters, repository
 from storage.db import transaction
 
 
@@ -23,28 +29,46 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
+    @property
+    def revisiting(self) -> bool:
+        return bool(getattr(self.crawler.spider, "revisit", False))
+
     def process_item(self, item: ExtractedItem) -> ExtractedItem:
         try:
-            verdict = self._store(item)
+            verdict, detail = self._store(item)
         except IntegrityError:
             # Another writer stored the same URL or body between our check and insert: decide again.
-            verdict = self._store(item)
-        assert self.crawler.stats is not None
+            verdict, detail = self._store(item)
+        stats = self.crawler.stats
+        assert stats is not None
         if verdict is Verdict.NEW:
-            runstats.count(self.crawler.stats, "stored")
+            runstats.count(stats, "stored", detail)
             return item
         if verdict is Verdict.DUPLICATE:
-            runstats.count(self.crawler.stats, "duplicates")
+            runstats.count(stats, "duplicates")
             raise DropItem(f"duplicate of an archived article: {item.article.canonical_url}")
-        runstats.count(self.crawler.stats, "skipped", "archived")
+        if detail is not None:  # a revisit: counted, and not dropped (it is not a rejected page)
+            revised = detail == revisions.Outcome.REVISED.value
+            runstats.count(stats, "stored" if revised else "skipped", detail)
+            return item
+        runstats.count(stats, "skipped", "archived")
         raise DropItem(f"already archived: {item.article.canonical_url}")
 
-    def _store(self, item: ExtractedItem) -> Verdict:
+    def _store(self, item: ExtractedItem) -> tuple[Verdict, str | None]:
+        """The verdict, and what was done beyond it: 'near-duplicate' (joined a story cluster), or a
+        revisit's outcome (revised, unchanged, conflict)."""
         run_id = getattr(self.crawler.spider, "run_id", None)
+        page, article = item.page, item.article
         with transaction(self.db_url) as session:
-            verdict, original = classify(session, item.article)
+            verdict, original = classify(session, article)
             if verdict is Verdict.NEW:
-                repository.add_article(session, item.article, item.page.html, item.page.encoding, run_id)
-            elif verdict is Verdict.DUPLICATE and original is not None:
-                repository.add_duplicate(session, item.article, original, run_id)
-        return verdict
+                row = repository.add_article(session, article, page.html, page.encoding, run_id)
+                clusters.set_validators(session, row.id, page.etag, page.last_modified, article.fetched_at)
+                joined = neardup.assign(session, row.id, article.body, article.published_at, item.fingerprint)
+                return verdict, "near-duplicate" if joined.cluster_id is not None else None
+            if verdict is Verdict.DUPLICATE and original is not None:
+                repository.add_duplicate(session, article, original, run_id)
+            elif verdict is Verdict.ARCHIVED and original is not None and self.revisiting:
+                fetch = revisions.Fetch(page.html, page.encoding, page.etag, page.last_modified)
+                return verdict, revisions.revise(session, original, article, fetch).value
+        return verdict, None

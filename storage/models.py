@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -116,3 +126,68 @@ class RejectedPage(Base):
     at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_rejected_run_url"),)
+
+
+# --- story clusters and revisions (migration 0003) -------------------------------------------------
+
+class StoryCluster(Base):
+    """Articles telling one story (a wire story's copies, a press release and the news written from it)."""
+
+    __tablename__ = "story_clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class ClusterMember(Base):
+    """An article's place in a story cluster; articles with no near-duplicate have no row."""
+
+    __tablename__ = "cluster_members"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("story_clusters.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float]  # to the article it matched when it joined (1.0 for the first member)
+    joined_at: Mapped[datetime]
+
+
+class ArticleBand(Base):
+    """One MinHash LSH band of an article's fingerprint, keyed with its publication day (days since
+    1970-01-01, KST) so that a look-up reads only the bands of the time window."""
+
+    __tablename__ = "article_bands"
+
+    band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class ArticleRevision(Base):
+    """A version of an article. Written when a revisit finds a change: the first change stores the
+    original as number 1, then each changed version; the article row always holds the latest."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    modified_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime]
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_revision_number"),)
+
+
+class ArticleValidator(Base):
+    """The HTTP validators of an article's last fetch, for conditional revisits."""
+
+    __tablename__ = "article_validators"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime]

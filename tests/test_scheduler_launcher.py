@@ -233,3 +233,33 @@ def test_scheduler_skips_and_logs_a_trigger_while_the_job_runs(sqlite_url: str, 
             time.sleep(0.1)
     assert caplog.text.count("etoday: trigger skipped, the previous run is still active") >= 2
     assert [run.status for run in runs] == ["killed"]
+
+
+def test_a_revisit_job_runs_the_revisit_command_over_its_own_window(sqlite_url: str, tmp_path: Path) -> None:
+    mark = tmp_path / "mark"
+    launcher = Launcher(sqlite_url, command=standin("crash"), window_days=2, env=env_with(mark), revisit_days=3)
+    launcher.revisit_command = tuple(standin("finish"))
+    outcome = launcher.run("etoday-revisit")
+    assert outcome.status == "finished", outcome.reason
+    args = __import__("json").loads(mark.read_text())
+    assert args[:3] == ["etoday", "--run-id", str(outcome.run_id)]
+    from datetime import date
+    since, until = args[args.index("--since") + 1], args[args.index("--until") + 1]
+    assert (date.fromisoformat(until) - date.fromisoformat(since)).days == 2  # 3 days, inclusive
+    with transaction(sqlite_url) as session:
+        run = get_run(session, outcome.run_id)
+        assert run is not None and run.spider == "etoday-revisit"
+
+
+def test_default_schedule_revisits_recent_articles(tmp_path: Path) -> None:
+    from newsarchive.config import load_config
+    from newsarchive.service.timing import load_schedules
+
+    default = Config()
+    assert set(load_schedules(default, revisits=True)) == {"etoday-revisit", "korea_kr-revisit"}
+    path = tmp_path / "newsarchive.toml"
+    path.write_text('[crawl]\nrevisit_days = 5\n[schedule.spiders]\netoday = "0 3 * * *"\n'
+                    '[schedule.revisit]\netoday = "0 * * * *"\n', encoding="utf-8")
+    configured = load_config(path)
+    assert set(load_schedules(configured, revisits=True)) == {"etoday-revisit"}
+    assert configured.revisit_days == 5

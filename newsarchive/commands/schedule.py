@@ -41,19 +41,23 @@ def _print_plan(config: Config, url: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from newsarchive.config import REVISIT_SUFFIX
     from newsarchive.service.timing import load_schedules, next_fire
     from newsarchive.timewindow import KST, now_kst
     from scheduler import recent_runs
 
     now = now_kst()
-    table = Table("spider", "cron", "next run (KST)", "last run", "outcome",
+    table = Table("job", "cron", "next run (KST)", "last run", "outcome",
                   "stored", "reason", box=None)
-    for spider, trigger in load_schedules(config).items():
+    crons = {**config.effective_schedules,
+             **{spider + REVISIT_SUFFIX: cron for spider, cron in config.effective_revisits.items()}}
+    jobs = {**load_schedules(config), **load_schedules(config, revisits=True)}
+    for spider, trigger in jobs.items():
         upcoming = next_fire(trigger, now)
         runs = recent_runs(url, spider, limit=1)
         last = runs[0] if runs else None
         table.add_row(
-            spider, config.effective_schedules[spider],
+            spider, crons[spider],
             upcoming.astimezone(KST).strftime("%Y-%m-%d %H:%M") if upcoming else "never",
             last.started_at.astimezone(KST).strftime("%Y-%m-%d %H:%M") if last else "never",
             last.status if last else "-", str(last.stored) if last else "-",

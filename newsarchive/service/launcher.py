@@ -22,12 +22,13 @@ from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsarchive.config import DATABASE_ENV
+from newsarchive.config import DATABASE_ENV, REVISIT_SUFFIX
 from newsarchive.timewindow import Window
 from storage.db import DatabaseError, transaction
 from storage.repository import RUN_COUNTERS, create_run, get_run, list_runs, update_run
 
 DEFAULT_COMMAND: tuple[str, ...] = (sys.executable, "-m", "newsarchive", "crawl")
+REVISIT_COMMAND: tuple[str, ...] = (sys.executable, "-m", "newsarchive", "revisit")
 STDERR_LINES = 20
 KILL_WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.2
@@ -68,7 +69,8 @@ class Launcher:
 
     def __init__(self, db_url: str, *, command: Sequence[str] | None = None, window_days: int = 2,
                  timeout_seconds: float = 7200.0, grace_seconds: float = 60.0,
-                 kill_wait_seconds: float = KILL_WAIT_SECONDS, env: dict[str, str] | None = None) -> None:
+                 kill_wait_seconds: float = KILL_WAIT_SECONDS, env: dict[str, str] | None = None,
+                 revisit_days: int = 3) -> None:
         self.db_url = db_url
         self.command = tuple(command) if command else DEFAULT_COMMAND
         self.window_days = window_days
@@ -76,6 +78,8 @@ class Launcher:
         self.grace_seconds = grace_seconds
         self.kill_wait_seconds = kill_wait_seconds
         self.env = env
+        self.revisit_command = REVISIT_COMMAND
+        self.revisit_days = revisit_days
         self.stopping = threading.Event()
         self._stop_deadline: float | None = None
 
@@ -100,10 +104,15 @@ class Launcher:
         return None
 
     def run(self, spider: str, since: date | None = None, until: date | None = None) -> RunOutcome:
-        window = Window.from_days(since, until, self.window_days)
+        """Run one job: `SPIDER` crawls, `SPIDER-revisit` revisits SPIDER's recent articles."""
+        command, target, days = self.command, spider, self.window_days
+        if spider.endswith(REVISIT_SUFFIX):
+            command, target = self.revisit_command, spider.removesuffix(REVISIT_SUFFIX)
+            days = self.revisit_days
+        window = Window.from_days(since, until, days)
         with transaction(self.db_url) as session:
             run_id = create_run(session, spider, window.start, window.end).id
-        argv = [*self.command, spider, "--run-id", str(run_id),
+        argv = [*command, target, "--run-id", str(run_id),
                 "--since", window.since_day.isoformat(), "--until", window.until_day.isoformat()]
         env = {**(self.env if self.env is not None else os.environ), DATABASE_ENV: self.db_url}
         started = time.monotonic()

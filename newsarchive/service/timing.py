@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from newsarchive.config import DEFAULT_SCHEDULES, Config, ConfigError
+from newsarchive.config import DEFAULT_SCHEDULES, REVISIT_SUFFIX, Config, ConfigError
 
 # Windows searched backwards for the latest fire time; a cron that never fired within a year is "never".
 _LOOKBACK = (timedelta(minutes=2), timedelta(hours=2), timedelta(days=2), timedelta(days=33),
@@ -110,15 +110,18 @@ def known_spiders() -> set[str]:
         return set(DEFAULT_SCHEDULES)
 
 
-def load_schedules(config: Config) -> dict[str, CronTrigger]:
-    """The configured (or default) schedule, validated: unknown spider or bad cron -> ConfigError."""
+def load_schedules(config: Config, revisits: bool = False) -> dict[str, CronTrigger]:
+    """The configured (or default) crawl schedule — or, with `revisits`, the revisit schedule keyed by
+    SPIDER-revisit — validated: unknown spider or bad cron -> ConfigError."""
     tz = zone(config.timezone)
     known = known_spiders()
+    table, entries = ("revisit", config.effective_revisits) if revisits else ("spiders", config.effective_schedules)
     plan: dict[str, CronTrigger] = {}
-    for spider, expr in config.effective_schedules.items():
+    for spider, expr in entries.items():
         if spider not in known:
-            raise ConfigError(f"unknown spider {spider!r} in [schedule.spiders] "
+            raise ConfigError(f"unknown spider {spider!r} in [schedule.{table}] "
                               f"(known: {', '.join(sorted(known))})")
-        plan[spider] = parse_cron(spider, expr, tz)
+        job = spider + REVISIT_SUFFIX if revisits else spider
+        plan[job] = parse_cron(job, expr, tz)
     return plan
 

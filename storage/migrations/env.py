@@ -4,6 +4,7 @@ from alembic import context
 
 from storage.db import get_engine
 from storage.models import Base
+from storage.search.schema import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,8 +22,9 @@ def run_migrations_online() -> None:
     assert url
     connectable = get_engine(url)
     with connectable.connect() as connection:
+        # the search index (FTS5 / tsvector tables) is raw DDL, not ORM models: keep it out of autogenerate
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+                          render_as_batch=connection.dialect.name == "sqlite", include_name=include_name)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

@@ -1,0 +1,297 @@
+"""Near-duplicate clustering: precision, recall and ingest cost (`python bench/dedup.py [--n 10000]`).
+
+Synthetic articles are built from real Korean sentences (the shared corpus' expected texts, the extraction
+fixtures and the local test site's stories). Of --n articles, 75% are base stories (12-16 sentences: 4
+from one source text, the topic, and the rest from anywhere), 20% near-duplicate variants of a base
+(headline rewritten plus one to three of: trimmed sentences, added sentences, reordered sentences, a few
+words edited) published within two days of it, and 5% unrelated articles on a base's topic, same day.
+Every article goes through the store path (add_article + neardup.assign, one transaction each) into a
+fresh SQLite archive; precision and recall are over same-cluster pairs against the truth.
+
+Ingest cost: --probe new articles stored into an empty archive, then into one holding --archive articles
+spread over the previous 1,000 days (about 100 a day at 100,000: the window holds real neighbours).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from newsarchive.timewindow import KST  # noqa: E402
+from pipelines import neardup  # noqa: E402
+from pipelines.article import Article as Record  # noqa: E402
+from pipelines.article import content_hash  # noqa: E402
+from storage import repository  # noqa: E402
+from storage.db import get_engine, migrate, transaction  # noqa: E402
+from storage.models import Article, ArticleBand, ClusterMember, RawPage  # noqa: E402
+
+TODAY = datetime(2026, 3, 2, 9, 0, tzinfo=KST)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def load_topics() -> list[list[str]]:
+    """Sentences of each real source text; one list per text (a topic)."""
+    texts: list[str] = []
+    files = glob.glob(str(ROOT.parent / "shared/corpus/expected/*.json"))
+    files += glob.glob(str(ROOT / "tests/fixtures/extraction/**/*.json"), recursive=True)
+    for name in sorted(files):
+        texts += [s for s in _strings(json.loads(Path(name).read_text("utf-8")))
+                  if len(s) > 200 and re.search("[가-힣]", s)]
+    from tests.site.content_etoday import STORIES
+    from tests.site.content_korea_kr import RELEASES
+    texts += [" ".join(s.paragraphs) for s in STORIES] + [" ".join(r.paragraphs) for r in RELEASES]
+    seen: set[str] = set()
+    topics = []
+    for text in texts:
+        sentences = []
+        for sentence in _SENTENCE.split(text):
+            sentence = sentence.strip()
+            if len(sentence) >= 25 and len(re.findall("[가-힣]", sentence)) > 10 and sentence not in seen:
+                seen.add(sentence)
+                sentences.append(sentence)
+        if len(sentences) >= 4:
+            topics.append(sentences)
+    return topics
+
+
+@dataclass
+class Synthetic:
+    key: int
+    truth: int  # the base story it belongs to
+    title: str
+    sentences: list[str]
+    published_at: datetime
+
+    @property
+    def body(self) -> str:
+        paragraphs = [" ".join(self.sentences[i:i + 3]) for i in range(0, len(self.sentences), 3)]
+        return "\n\n".join(paragraphs)
+
+
+def _edit_words(sentence: str, rng: random.Random) -> str:
+    words = sentence.split()
+    for _ in range(min(2, len(words))):
+        at = rng.randrange(len(words))
+        words[at] = words[at] + rng.choice(["도", "은", "만", "까지"])
+    return " ".join(words)
+
+
+def variant(base: Synthetic, key: int, pool: list[str], rng: random.Random) -> Synthetic:
+    sentences = list(base.sentences)
+    for op in rng.sample(["trim", "add", "reorder", "edit"], rng.randint(1, 3)):
+        if op == "trim":
+            for _ in range(rng.randint(1, max(1, len(sentences) // 4))):
+                del sentences[rng.randrange(len(sentences))]
+        elif op == "add":
+            for _ in range(rng.randint(1, 3)):
+                sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(pool))
+        elif op == "reorder":
+            for _ in range(rng.randint(1, 3)):
+                i = rng.randrange(len(sentences) - 1)
+                sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+        else:
+            i = rng.randrange(len(sentences))
+            sentences[i] = _edit_words(sentences[i], rng)
+    title = "[종합] " + base.title.split(" ", 1)[-1] + rng.choice(["…정부 발표", " 추진", "", " (상보)"])
+    when = base.published_at + timedelta(hours=rng.randint(-48, 48))
+    return Synthetic(key, base.truth, title, sentences, when)
+
+
+def build(n: int, seed: int, days: int, end: datetime) -> list[Synthetic]:
+    rng = random.Random(seed)
+    topics = load_topics()
+    pool = [s for topic in topics for s in topic]
+    n_variants, n_related = n // 5, n // 20
+    n_bases = n - n_variants - n_related
+    items: list[Synthetic] = []
+    base_topic: dict[int, int] = {}
+    for key in range(n_bases):
+        t = rng.randrange(len(topics))
+        sentences = rng.sample(topics[t], min(4, len(topics[t]))) + rng.sample(pool, rng.randint(8, 12))
+        rng.shuffle(sentences)
+        when = end - timedelta(days=rng.random() * days)
+        items.append(Synthetic(key, key, f"기사 {key} " + sentences[0][:30], sentences, when))
+        base_topic[key] = t
+    bases = list(items)
+    key = n_bases
+    for _ in range(n_variants):
+        items.append(variant(rng.choice(bases), key, pool, rng))
+        key += 1
+    for _ in range(n_related):
+        base = rng.choice(bases)
+        topic = topics[base_topic[base.truth]]
+        sentences = rng.sample(topic, min(4, len(topic))) + rng.sample(pool, rng.randint(8, 12))
+        rng.shuffle(sentences)
+        items.append(Synthetic(key, key, base.title, sentences, base.published_at + timedelta(hours=1)))
+        key += 1
+    rng.shuffle(items)
+    return _distinct(items)
+
+
+def _distinct(items: list[Synthetic]) -> list[Synthetic]:
+    """Drop exact duplicates (a variant whose edits cancelled out): dedup stores those as duplicates."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        digest = content_hash(item.body)
+        if digest not in seen:
+            seen.add(digest)
+            out.append(item)
+    return out
+
+
+def record(item: Synthetic, prefix: str) -> Record:
+    url = f"https://bench.example/{prefix}/{item.key}"
+    return Record(url=url, canonical_url=url, title=item.title, body=item.body, source="bench",
+                  published_at=item.published_at, fetched_at=item.published_at)
+
+
+def store(url: str, item: Synthetic, prefix: str) -> tuple[int, float]:
+    """The store path of one new article; returns its id and the seconds neardup.assign took."""
+    rec = record(item, prefix)
+    with transaction(url) as session:
+        row = repository.add_article(session, rec, rec.body.encode(), "utf-8")
+        started = time.perf_counter()
+        neardup.assign(session, row.id, rec.body, rec.published_at)
+        return row.id, time.perf_counter() - started
+
+
+def fresh_db(directory: str, name: str) -> str:
+    url = f"sqlite:///{directory}/{name}.db"
+    migrate(url)
+    return url
+
+
+def pair_scores(truth: dict[int, int], predicted: dict[int, int]) -> tuple[float, float]:
+    def pairs(groups: dict[int, int]) -> set[tuple[int, int]]:
+        members: dict[int, list[int]] = defaultdict(list)
+        for article, group in groups.items():
+            members[group].append(article)
+        return {p for ids in members.values() for p in combinations(sorted(ids), 2)}
+
+    true_pairs, found = pairs(truth), pairs(predicted)
+    hit = len(true_pairs & found)
+    return (hit / len(found) if found else 1.0), (hit / len(true_pairs) if true_pairs else 1.0)
+
+
+def quality(directory: str, n: int, seed: int) -> None:
+    url = fresh_db(directory, "quality")
+    items = build(n, seed, days=90, end=TODAY)
+    ids: dict[int, Synthetic] = {}
+    started = time.perf_counter()
+    for item in items:
+        article_id, _ = store(url, item, "q")
+        ids[article_id] = item
+    elapsed = time.perf_counter() - started
+    with transaction(url) as session:
+        rows = session.execute(select(ClusterMember.article_id, ClusterMember.cluster_id))
+        members = {article_id: cluster_id for article_id, cluster_id in rows}
+    truth = {article_id: item.truth for article_id, item in ids.items()}
+    predicted = {article_id: members.get(article_id, -article_id) for article_id in ids}
+    precision, recall = pair_scores(truth, predicted)
+    print(f"articles: {len(items)} ({n // 5} near-duplicate variants, {n // 20} same-topic unrelated)")
+    print(f"clustering precision: {precision:.4f}   recall: {recall:.4f}   (target >= 0.98 both)")
+    print(f"stored in {elapsed:.1f} s ({elapsed / len(items) * 1000:.2f} ms per article, store path)")
+
+
+def fill_archive(url: str, size: int, seed: int) -> None:
+    """`size` archived articles with their bands, written in bulk (not timed)."""
+    items = build(size, seed, days=1000, end=TODAY - timedelta(days=1))
+    engine = get_engine(url)
+    batch = 2000
+    next_id = 1
+    for start in range(0, len(items), batch):
+        chunk = items[start:start + batch]
+        articles, raws, bands = [], [], []
+        for item in chunk:
+            rec = record(item, "a")
+            row = {k: v for k, v in rec.to_dict().items() if k not in ("published_at", "modified_at",
+                                                                       "fetched_at")}
+            row.update(id=next_id, published_at=rec.published_at, modified_at=None, fetched_at=rec.fetched_at)
+            articles.append(row)
+            raws.append({"article_id": next_id, "html_zlib": zlib.compress(rec.body.encode()),
+                         "encoding": None, "fetched_at": rec.fetched_at})
+            shingle_set = neardup.shingles(rec.body)
+            day = neardup.day_number(rec.published_at)
+            bands += [{"band_hash": k, "day": day, "article_id": next_id}
+                      for k in set(neardup.band_hashes(shingle_set))]
+            next_id += 1
+        with engine.begin() as conn:
+            conn.execute(insert(Article), articles)
+            conn.execute(insert(RawPage), raws)
+            conn.execute(insert(ArticleBand), bands)
+
+
+def ingest_cost(directory: str, archive: int, probe: int, seed: int) -> None:
+    probes = build(probe, seed + 1, days=1, end=TODAY)
+    results = {}
+    for label, size in (("empty archive", 0), (f"{archive:,} archived", archive)):
+        url = fresh_db(directory, f"cost{size}")
+        if size:
+            started = time.perf_counter()
+            fill_archive(url, size, seed + 2)
+            print(f"(built the {size:,}-article archive in {time.perf_counter() - started:.0f} s)")
+        assign_total, started = 0.0, time.perf_counter()
+        for item in probes:
+            assign_total += store(url, item, "p")[1]
+        total = time.perf_counter() - started
+        results[label] = (total / len(probes) * 1000, assign_total / len(probes) * 1000)
+        print(f"{label:>20}: {results[label][0]:.2f} ms per article stored, "
+              f"of which near-duplicate assignment {results[label][1]:.2f} ms")
+    (empty_total, empty_assign), (full_total, full_assign) = results.values()
+    print(f"slowdown at {archive:,} archived: store path {full_total / empty_total - 1:+.1%}, "
+          f"assignment {full_assign / empty_assign - 1:+.1%}   (target <= +20%)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="articles in the quality set (default 10000)")
+    parser.add_argument("--archive", type=int, default=100_000, help="archive size for the cost test")
+    parser.add_argument("--probe", type=int, default=1000, help="articles timed per archive size")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-cost", action="store_true")
+    args = parser.parse_args(argv)
+    if args.n < 40 or args.archive < 0 or args.probe < 10:
+        parser.error("--n must be >= 40, --probe >= 10, --archive >= 0")
+    print(f"MinHash {neardup.NUM_PERM} permutations, {neardup.BANDS} bands x {neardup.ROWS} rows, "
+          f"{neardup.SHINGLE_CHARS}-character shingles, overlap threshold {neardup.THRESHOLD}, "
+          f"window +-{neardup.WINDOW_DAYS} days")
+    with tempfile.TemporaryDirectory() as directory:
+        quality(directory, args.n, args.seed)
+        if not args.skip_cost:
+            ingest_cost(directory, args.archive, args.probe, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

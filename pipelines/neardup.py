@@ -1,0 +1,186 @@
+"""Near-duplicate detection: a MinHash fingerprint over Korean character shingles, LSH bands persisted in
+`article_bands`, and story-cluster assignment.
+
+An article's candidates are the archived articles sharing at least one band within +-WINDOW_DAYS of its
+publication day (an indexed look-up: the cost does not grow with the archive). Candidates are then
+verified on their text: the overlap coefficient |A & B| / min(|A|, |B|) of the shingle sets, which stays
+high for trimmed copies and copies with added paragraphs, where Jaccard similarity would drop.
+Parameters were chosen with bench/dedup.py (see "Story clusters and revisions" in README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import OrderedDict
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from datasketch import MinHash
+from sqlalchemy.orm import Session
+
+from newsarchive.timewindow import KST
+from pipelines.article import normalise_body
+from storage import clusters
+
+SHINGLE_CHARS = 4
+NUM_PERM = 64
+BANDS = 32
+ROWS = NUM_PERM // BANDS  # 2 rows per band: candidates from Jaccard ~0.2 up; verification decides
+WINDOW_DAYS = 3
+THRESHOLD = 0.65  # overlap coefficient needed to join a cluster
+MIN_SHINGLES = 40  # shorter bodies carry too little text to judge; they are fingerprinted but not linked
+MAX_CANDIDATES = 10
+_EPOCH = date(1970, 1, 1)
+_SEED = 7
+
+
+def shingles(text: str) -> set[str]:
+    """Overlapping character 4-grams of the normalised text with spacing removed (Korean outlets
+    space the same sentence differently)."""
+    compact = "".join(normalise_body(text).split())
+    if len(compact) < SHINGLE_CHARS:
+        return {compact} if compact else set()
+    return {compact[i:i + SHINGLE_CHARS] for i in range(len(compact) - SHINGLE_CHARS + 1)}
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32")  # permutations drawn once
+
+
+def band_hashes(shingle_set: set[str]) -> list[int]:
+    """The LSH band keys of the MinHash signature: one signed 64-bit integer per band.
+
+    Shingles are hashed with CRC-32 (stable across processes, unlike hash(), and far cheaper than
+    datasketch's default SHA-1 per shingle)."""
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations,
+                      scheme="affine32")
+    minhash.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
+    values = minhash.hashvalues
+    keys = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS:(band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(band.to_bytes(2, "big") + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def day_number(moment: datetime | None) -> int:
+    """Days since 1970-01-01 of the moment's KST date (today when unknown)."""
+    when = moment.astimezone(KST).date() if moment is not None else datetime.now(KST).date()
+    return (when - _EPOCH).days
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What clustering needs of a body; a pure function of the text, so the extraction worker makes it."""
+
+    shingles: frozenset[str]
+    keys: tuple[int, ...]
+
+
+def fingerprint_of(body: str) -> Fingerprint:
+    shingle_set = shingles(body)
+    return Fingerprint(frozenset(shingle_set), tuple(band_hashes(shingle_set)) if shingle_set else ())
+
+
+@dataclass(frozen=True)
+class Assignment:
+    cluster_id: int | None  # None: no near-duplicate found
+    matched_article_id: int | None = None
+    similarity: float = 0.0
+
+
+class _RecentShingles:
+    """Shingle sets of recently fingerprinted articles: candidates are mostly articles stored moments ago
+    by the same crawl, and re-shingling their bodies was the costliest part of verification."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._sets: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
+
+    @staticmethod
+    def _key(session: Session, article_id: int) -> tuple[str, int]:
+        return str(session.get_bind().engine.url), article_id  # ids are per database
+
+    def put(self, session: Session, article_id: int, shingle_set: frozenset[str]) -> None:
+        key = self._key(session, article_id)
+        self._sets[key] = shingle_set
+        self._sets.move_to_end(key)
+        while len(self._sets) > self.size:
+            self._sets.popitem(last=False)
+
+    def get(self, session: Session, article_id: int) -> frozenset[str] | None:
+        return self._sets.get(self._key(session, article_id))
+
+
+_recent = _RecentShingles()
+
+
+def fingerprint(session: Session, article_id: int, body: str, published_at: datetime | None,
+                replace: bool = False, made: Fingerprint | None = None) -> tuple[set[str], list[int]]:
+    """Store the article's bands (replacing old ones after a revision); returns its shingles and bands.
+    `made` is the body's fingerprint when it was computed already (by the extraction worker)."""
+    made = made or fingerprint_of(body)
+    _recent.put(session, article_id, made.shingles)
+    if replace:
+        clusters.delete_bands(session, article_id)
+    clusters.add_bands(session, article_id, day_number(published_at), made.keys)
+    return set(made.shingles), list(made.keys)
+
+
+def best_match(session: Session, article_id: int, shingle_set: set[str], keys: list[int],
+               published_at: datetime | None) -> tuple[int, float] | None:
+    """The archived article in the window most similar to this one, if similar enough."""
+    if len(shingle_set) < MIN_SHINGLES:
+        return None
+    day = day_number(published_at)
+    candidates = clusters.candidates(session, keys, day - WINDOW_DAYS, day + WINDOW_DAYS,
+                                     exclude=article_id, limit=MAX_CANDIDATES)
+    best: tuple[int, float] | None = None
+    known = {cand_id: _recent.get(session, cand_id) for cand_id in candidates}
+    missing = [cand_id for cand_id, cached in known.items() if cached is None]
+    for cand_id, body in clusters.bodies(session, missing).items():
+        known[cand_id] = frozenset(shingles(body))
+    for cand_id, other in known.items():
+        if other is None or len(other) < MIN_SHINGLES:
+            continue
+        score = overlap(shingle_set, other)
+        if score >= THRESHOLD and (best is None or score > best[1]):
+            best = (cand_id, score)
+    return best
+
+
+def assign(session: Session, article_id: int, body: str, published_at: datetime | None,
+           made: Fingerprint | None = None) -> Assignment:
+    """Fingerprint a newly stored article and put it in the cluster of its closest near-duplicate."""
+    shingle_set, keys = fingerprint(session, article_id, body, published_at, made=made)
+    match = best_match(session, article_id, shingle_set, keys, published_at)
+    if match is None:
+        return Assignment(None)
+    return _link(session, article_id, *match)
+
+
+def _link(session: Session, article_id: int, other_id: int, score: float) -> Assignment:
+    cluster_id = clusters.cluster_id_of(session, other_id)
+    if cluster_id is None:
+        cluster_id = clusters.new_cluster(session)
+        clusters.join(session, other_id, cluster_id, 1.0)
+    clusters.join(session, article_id, cluster_id, score)
+    return Assignment(cluster_id, other_id, score)
+
+
+def refingerprint(session: Session, article_id: int, body: str, published_at: datetime | None) -> None:
+    """After a revision changed the body: new bands; an article in no cluster yet may now join one."""
+    shingle_set, keys = fingerprint(session, article_id, body, published_at, replace=True)
+    if clusters.cluster_id_of(session, article_id) is not None:
+        return
+    match = best_match(session, article_id, shingle_set, keys, published_at)
+    if match is not None:
+        _link(session, article_id, *match)

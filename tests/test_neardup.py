@@ -1,0 +1,121 @@
+"""Near-duplicate fingerprints and cluster assignment, on real Korean text and both database backends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from newsarchive.timewindow import KST
+from pipelines import neardup
+from pipelines.article import Article as Record
+from storage import clusters, repository
+from storage.db import transaction
+from storage.models import ArticleBand, ClusterMember
+from tests.site.content_etoday import STORIES
+from tests.site.content_korea_kr import RELEASES
+
+STORY = {s.id: s for s in STORIES}
+RELEASE = {r.id: r for r in RELEASES}
+SNOW_NEWS = STORY[2572210]  # 행안부, 대설·한파 대비 중대본 가동 (etoday)
+AI_CHIPS = STORY[2572301]  # 과기정통부, AI 반도체 실증 (etoday)
+SIXG = STORY[2570105]  # 과기정통부, 6G 상용화 로드맵 (etoday): same ministry, another story
+DIGITAL_TALENT = RELEASE[156741205]  # 과기정통부 디지털 인재 양성 (korea.kr)
+NOON = datetime(2026, 3, 2, 12, 0, tzinfo=KST)
+
+
+def body(paragraphs: tuple[str, ...] | list[str]) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def variant(paragraphs: tuple[str, ...]) -> list[str]:
+    """A republished copy: the last paragraph trimmed, the first two swapped, a closing line added."""
+    kept = list(paragraphs[:-1])
+    kept[0], kept[1] = kept[1], kept[0]
+    return [*kept, "한편 이번 발표에 대해 관련 업계는 대체로 환영한다는 입장을 밝혔다."]
+
+
+def test_a_trimmed_reordered_copy_is_close_and_a_same_ministry_story_is_not() -> None:
+    original = neardup.shingles(body(AI_CHIPS.paragraphs))
+    copy = neardup.shingles(body(variant(AI_CHIPS.paragraphs)))
+    other = neardup.shingles(body(SIXG.paragraphs))
+    assert neardup.overlap(original, copy) >= neardup.THRESHOLD
+    assert neardup.overlap(original, other) < neardup.THRESHOLD / 2
+    shared = set(neardup.band_hashes(original)) & set(neardup.band_hashes(copy))
+    assert shared, "a near-duplicate shares LSH bands with the original"
+    assert neardup.band_hashes(original) == neardup.band_hashes(neardup.shingles(body(AI_CHIPS.paragraphs)))
+
+
+def test_spacing_and_punctuation_do_not_change_the_fingerprint() -> None:
+    text = body(SNOW_NEWS.paragraphs)
+    respaced = text.replace(" ", "").replace(".", " . ")
+    assert neardup.shingles(text) == neardup.shingles(respaced)
+
+
+def _store(url: str, key: str, paragraphs: tuple[str, ...] | list[str], when: datetime,
+           source: str = "etoday") -> tuple[int, neardup.Assignment]:
+    link = f"https://example.test/{source}/{key}"
+    record = Record(url=link, canonical_url=link, title=key, body=body(paragraphs), source=source,
+                    published_at=when, fetched_at=when)
+    with transaction(url) as session:
+        row = repository.add_article(session, record, record.body.encode(), "utf-8")
+        return row.id, neardup.assign(session, row.id, record.body, when)
+
+
+def test_variants_join_one_cluster_and_same_topic_stays_apart(db_url: str) -> None:
+    first, alone = _store(db_url, "ai-chips", AI_CHIPS.paragraphs, NOON)
+    assert alone.cluster_id is None
+    copy, joined = _store(db_url, "ai-chips-copy", variant(AI_CHIPS.paragraphs), NOON + timedelta(hours=5))
+    assert joined.cluster_id is not None and joined.matched_article_id == first
+    same_topic, apart = _store(db_url, "sixg", SIXG.paragraphs, NOON + timedelta(hours=1))
+    assert apart.cluster_id is None
+    third, again = _store(db_url, "ai-chips-third", AI_CHIPS.paragraphs[:-1], NOON - timedelta(days=2))
+    assert again.cluster_id == joined.cluster_id
+    with transaction(db_url) as session:
+        members = [m.article.id for m in clusters.cluster_of(session, copy)]
+        assert sorted(members) == sorted([first, copy, third])
+        assert clusters.cluster_of(session, same_topic) == []
+        bands = session.scalar(select(func.count()).select_from(ArticleBand)
+                               .where(ArticleBand.article_id == first))
+        assert bands is not None and 0 < bands <= neardup.BANDS
+
+
+def test_copies_outside_the_time_window_are_not_linked(db_url: str) -> None:
+    _store(db_url, "snow", SNOW_NEWS.paragraphs, NOON)
+    _, late = _store(db_url, "snow-late", variant(SNOW_NEWS.paragraphs),
+                     NOON + timedelta(days=neardup.WINDOW_DAYS + 2))
+    assert late.cluster_id is None
+    with transaction(db_url) as session:
+        assert session.scalar(select(func.count()).select_from(ClusterMember)) == 0
+
+
+def test_press_release_and_news_rewritten_from_it_are_linked(db_url: str) -> None:
+    release = [p.removeprefix("□ ") for p in DIGITAL_TALENT.paragraphs]
+    news = ["과학기술정보통신부가 올해 디지털 인재 15만 명 양성에 나선다.", *release[1:-1],
+            "업계는 인재 양성 규모 확대를 반기면서도 현장 수요에 맞는 교육 과정이 필요하다고 지적했다."]
+    release_id, _ = _store(db_url, "release", DIGITAL_TALENT.paragraphs, NOON, source="korea_kr")
+    news_id, linked = _store(db_url, "news", news, NOON + timedelta(hours=3))
+    assert linked.matched_article_id == release_id
+    with transaction(db_url) as session:
+        assert {m.article.source for m in clusters.cluster_of(session, news_id)} == {"korea_kr", "etoday"}
+
+
+def test_collapse_keeps_the_best_ranked_hit_per_cluster_with_its_copy_count(sqlite_url: str) -> None:
+    a, _ = _store(sqlite_url, "a", AI_CHIPS.paragraphs, NOON)
+    b, _ = _store(sqlite_url, "b", variant(AI_CHIPS.paragraphs), NOON)
+    c, _ = _store(sqlite_url, "c", SIXG.paragraphs, NOON)
+    with transaction(sqlite_url) as session:
+        collapsed = clusters.collapse(session, [b, c, a], article_id_of=lambda hit: hit)
+    assert [(x.hit, x.copies) for x in collapsed] == [(b, 2), (c, 1)]
+
+
+def test_deleting_an_article_removes_its_bands_and_membership(db_url: str) -> None:
+    a, _ = _store(db_url, "a", AI_CHIPS.paragraphs, NOON)
+    _store(db_url, "b", variant(AI_CHIPS.paragraphs), NOON)
+    with transaction(db_url) as session:
+        row = session.get(repository.Article, a)
+        session.delete(row)
+    with transaction(db_url) as session:
+        assert session.scalar(select(func.count()).select_from(ArticleBand)
+                              .where(ArticleBand.article_id == a)) == 0
+        assert clusters.cluster_id_of(session, a) is None
