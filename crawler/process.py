@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -33,26 +32,24 @@ def spider_class(name: str) -> type:
 
 @dataclass
 class CrawlRequest:
-    spider: str
+    """One crawl (or revisit) to run in this process: the spider, its arguments, and the run row."""
+
+    spider: str | type
     database_url: str
     run_id: int
-    since: date | None = None
-    until: date | None = None
-    window_days: int = 2
-    mirrors: dict[str, str] = field(default_factory=dict)
     spider_args: dict[str, str] = field(default_factory=dict)
+    mirrors: dict[str, str] = field(default_factory=dict)
     log_level: str = "WARNING"
     overrides: dict[str, Any] = field(default_factory=dict)
 
 
 def run_crawl(req: CrawlRequest, on_crawler: Callable[[Crawler], None] | None = None) -> str | None:
-    """Run the crawl to its end; returns an error message when the spider could not start."""
+    """Run the spider to its end; returns an error message when it could not start."""
     settings = project_settings()
     settings.setdict({
         "NEWSARCHIVE_DATABASE_URL": req.database_url,
         "NEWSARCHIVE_RUN_ID": req.run_id,
         "NEWSARCHIVE_MIRROR": req.mirrors,
-        "NEWSARCHIVE_WINDOW_DAYS": req.window_days,
         "LOG_LEVEL": req.log_level,
         "LOG_INSTALL_ROOT_HANDLER": True,
         **req.overrides,
@@ -62,16 +59,10 @@ def run_crawl(req: CrawlRequest, on_crawler: Callable[[Crawler], None] | None = 
     if on_crawler is not None:
         on_crawler(crawler)
     errors: list[str] = []
-    kwargs: dict[str, Any] = {"window_days": req.window_days, **req.spider_args}
-    if req.since:
-        kwargs["since"] = req.since.isoformat()
-    if req.until:
-        kwargs["until"] = req.until.isoformat()
-    deferred = process.crawl(crawler, **kwargs)
 
     def start_failed(failure: Failure) -> None:
         errors.append(failure.getErrorMessage() or repr(failure.value))
 
-    deferred.addErrback(start_failed)
+    process.crawl(crawler, **req.spider_args).addErrback(start_failed)
     process.start()
     return errors[0] if errors else None

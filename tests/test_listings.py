@@ -4,7 +4,7 @@ from pathlib import Path
 from crawler.listings import ListPageRule, parse_feed, parse_list_page, parse_listing_date, parse_sitemap
 
 KST = timezone(timedelta(hours=9))
-FIXTURES = Path(__file__).parent / "fixtures" / "listings"
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction" / "corpus"
 
 
 def test_listing_dates() -> None:

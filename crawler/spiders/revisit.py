@@ -11,15 +11,12 @@ Built per run and not registered with the spider loader, so `newsarchive spiders
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, time
 from typing import Any
 
 import scrapy
-from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler import runstats
 from crawler.database import database_url
@@ -86,42 +83,3 @@ def revisit_spider(site: type[ArchiveSpider]) -> type[ArchiveSpider]:
 
     RevisitSpider.__name__ = RevisitSpider.__qualname__ = f"Revisit{site.__name__}"
     return RevisitSpider
-
-
-@dataclass
-class RevisitRequest:
-    spider: str
-    database_url: str
-    run_id: int
-    since: date
-    mirrors: dict[str, str] = field(default_factory=dict)
-    log_level: str = "WARNING"
-    overrides: dict[str, Any] = field(default_factory=dict)
-
-
-def run_revisit(req: RevisitRequest, on_crawler: Callable[[Crawler], None] | None = None) -> str | None:
-    """Run a revisit crawl to its end in this process; returns an error message when it could not start."""
-    from crawler.process import project_settings, spider_class
-
-    settings = project_settings()
-    settings.setdict({
-        "NEWSARCHIVE_DATABASE_URL": req.database_url,
-        "NEWSARCHIVE_RUN_ID": req.run_id,
-        "NEWSARCHIVE_MIRROR": req.mirrors,
-        "LOG_LEVEL": req.log_level,
-        "LOG_INSTALL_ROOT_HANDLER": True,
-        **req.overrides,
-    }, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(revisit_spider(spider_class(req.spider)))
-    if on_crawler is not None:
-        on_crawler(crawler)
-    errors: list[str] = []
-    deferred = process.crawl(crawler, since=req.since.isoformat())
-
-    def failed(failure: Failure) -> None:
-        errors.append(failure.getErrorMessage() or type(failure.value).__name__)
-
-    deferred.addErrback(failed)
-    process.start()
-    return errors[0] if errors else None

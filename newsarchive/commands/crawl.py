@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import date
 
 import click
 
 from newsarchive.config import load_config, parse_mirrors
 from newsarchive.options import db_option, open_database, since_option, until_option
-from newsarchive.progress import CrawlProgress
-from newsarchive.service.launcher import reconcile_orphans
+from newsarchive.recorded_run import open_run, pairs, run_recorded
 from newsarchive.timewindow import Window
-from storage import repository
-from storage.db import transaction
-
-ORPHAN_AFTER_SECONDS = 6 * 3600  # a run with no pid this old was never started by anyone
-
-
-def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        key, sep, val = value.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"expected KEY=VALUE, got {value!r}", param_hint=option)
-        pairs[key.strip()] = val.strip()
-    return pairs
 
 
 @click.command()
@@ -52,7 +35,7 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
             overrides: tuple[str, ...], retry_rejected: bool, run_id: int | None, progress: bool | None,
             verbose: bool) -> None:
     """Crawl SPIDER's sources into the archive (default window: the last 2 days, KST)."""
-    from crawler.process import CrawlRequest, run_crawl, spider_names
+    from crawler.process import CrawlRequest, spider_names
 
     names = spider_names()
     if spider not in names:
@@ -64,30 +47,14 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since/--until") from None
     mirror_map = parse_mirrors(mirrors)
-    spider_args = _pairs(args, "--arg")
-    scrapy_overrides = _pairs(overrides, "--set")
+    spider_args = pairs(args, "--arg")
+    scrapy_overrides = pairs(overrides, "--set")
     url = open_database(db)
-    reconcile_orphans(url, [spider], stale_after_seconds=ORPHAN_AFTER_SECONDS)
-    with transaction(url) as session:
-        if run_id is None:
-            run_id = repository.create_run(session, spider, window.start, window.end, pid=os.getpid()).id
-        elif repository.get_run(session, run_id) is None:
-            raise click.BadParameter(f"no crawl run {run_id}", param_hint="--run-id")
-    show = sys.stderr.isatty() if progress is None else progress
-    display = CrawlProgress(spider, enabled=show)
-    request = CrawlRequest(spider=spider, database_url=url, run_id=run_id, since=window.since_day,
-                           until=window.until_day, window_days=days, mirrors=mirror_map,
-                           spider_args=spider_args, log_level="INFO" if verbose else "WARNING",
-                           overrides={**scrapy_overrides, "NEWSARCHIVE_RETRY_REJECTED": retry_rejected})
-    with display:
-        error = run_crawl(request, on_crawler=display.attach)
-    with transaction(url) as session:
-        if error:
-            repository.update_run(session, run_id, status="failed", reason=f"could not start: {error}",
-                                  finished=True)
-        run = repository.get_run(session, run_id)
-        assert run is not None
-        summary = repository.run_summary(run)
-    display.summary(summary)
-    if summary["status"] != "finished":
-        sys.exit(1)
+    run_id = open_run(url, spider, run_id, window.start, window.end)
+    spider_args.update(since=window.since_day.isoformat(), until=window.until_day.isoformat(),
+                       window_days=str(days))
+    request = CrawlRequest(spider=spider, database_url=url, run_id=run_id, spider_args=spider_args,
+                           mirrors=mirror_map, log_level="INFO" if verbose else "WARNING",
+                           overrides={**scrapy_overrides, "NEWSARCHIVE_WINDOW_DAYS": days,
+                                      "NEWSARCHIVE_RETRY_REJECTED": retry_rejected})
+    run_recorded(request, spider, progress)
