@@ -19,6 +19,15 @@ def parse_day(value: str) -> date:
         raise ValueError(f"bad date {value!r}: expected YYYY-MM-DD") from None
 
 
+def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """Inclusive KST days as a half-open [start, end) of aware datetimes; an open side stays None."""
+    if since and until and since > until:
+        raise ValueError(f"--since {since} is after --until {until}")
+    start = datetime.combine(since, time.min, KST) if since else None
+    end = datetime.combine(until + timedelta(days=1), time.min, KST) if until else None
+    return start, end
+
+
 def now_kst() -> datetime:
     return datetime.now(KST)
 

@@ -10,7 +10,7 @@ from typing import IO, Any
 import click
 
 from newsarchive.options import db_option, open_database, since_option, until_option
-from newsarchive.timewindow import Window
+from newsarchive.timewindow import day_bounds
 from pipelines.article import EXPORT_FIELDS
 from storage import repository
 from storage.db import session_factory
@@ -34,13 +34,10 @@ def command(fmt: str, source: str | None, since: date | None, until: date | None
             db: str | None) -> None:
     """Export articles with the archive's field names (dates in KST, ISO 8601)."""
     url = open_database(db)
-    start = end = None
-    if since or until:
-        try:
-            window = Window.from_days(since or date(1970, 1, 1), until or date(9999, 12, 30))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--since/--until") from None
-        start, end = window.start, window.end
+    try:
+        start, end = day_bounds(since, until)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since/--until") from None
     writer = csv.DictWriter(output, fieldnames=EXPORT_FIELDS) if fmt == "csv" else None
     if writer is not None:
         writer.writeheader()

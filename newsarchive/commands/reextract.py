@@ -19,17 +19,14 @@ def command(source: str | None, since: date | None, until: date | None, db: str 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from newsarchive.timewindow import Window
+    from newsarchive.timewindow import day_bounds
     from pipelines.reextract import count_articles, reextract
 
     url = open_database(db)
-    start = end = None
-    if since or until:
-        try:
-            window = Window.from_days(since or date(1900, 1, 1), until or date(2999, 12, 31))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-        start, end = (window.start if since else None), (window.end if until else None)
+    try:
+        start, end = day_bounds(since, until)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since/--until") from None
     total = count_articles(url, source, start, end)
     with Progress(
         TextColumn("re-extracting"),

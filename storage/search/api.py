@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -42,13 +42,12 @@ class SearchHit:
 
 
 def _day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    from newsarchive.timewindow import KST
+    from newsarchive.timewindow import day_bounds
 
-    if since and until and since > until:
-        raise SearchError(f"--since {since} is after --until {until}")
-    start = datetime.combine(since, time.min, KST) if since else None
-    end = datetime.combine(until + timedelta(days=1), time.min, KST) if until else None
-    return start, end
+    try:
+        return day_bounds(since, until)
+    except ValueError as exc:
+        raise SearchError(str(exc)) from None
 
 
 def search(db_url: str, query: str, *, source: str | None = None, ministry: str | None = None,
