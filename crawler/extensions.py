@@ -16,7 +16,7 @@ from crawler import runstats
 from crawler.database import database_url
 from crawler.urls import canonical_url
 from storage import repository
-from storage.db import transaction
+from storage.db import migrate, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class CrawlRunExtension:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
+        migrate(self.db_url)  # a no-op when current; lets a bare `scrapy crawl` start on an empty database
         window = getattr(spider, "window", None)
         with transaction(self.db_url) as session:
             if self.run_id is None:
