@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -32,6 +34,19 @@ class ExtractedItem:
     @property
     def url(self) -> str:
         return self.page.url
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker start-up: a crawl process that is killed outright (SIGKILL) cannot shut its pool down, and
+    its workers would wait for work forever; each worker leaves once its parent is gone."""
+
+    def watch() -> None:
+        tick = threading.Event()
+        while os.getppid() == parent_pid:
+            tick.wait(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def extract_and_fingerprint(html: bytes, url: str, **kwargs: Any) -> tuple[Article, Fingerprint]:
@@ -67,7 +82,8 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_exit_with_parent, initargs=(os.getpid(),))
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -23,6 +23,21 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[-1]
 
 
+def _children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    with open(path, encoding="ascii") as handle:
+        return [int(child) for child in handle.read().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            state = next(line for line in handle if line.startswith("State:"))
+    except FileNotFoundError:
+        return False
+    return "Z" not in state.split()[1]  # a zombie has exited; only its parent has not reaped it
+
+
 def test_unknown_spider_is_one_line_and_exit_2(sqlite_url: str) -> None:
     result = newsarchive("crawl", "nosuchspider", "--db", sqlite_url)
     assert result.returncode == 2
@@ -73,9 +88,15 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
             time.sleep(0.2)
             with transaction(db_url) as session:
                 stored = session.scalar(select(func.count()).select_from(Article)) or 0
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert 0 < stored < len(expected), "the crawl was killed part-way"
+        assert workers, "extraction runs in a worker process"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in workers), "the extraction worker leaves with its crawl"
 
         with transaction(db_url) as session:
             articles = session.scalar(select(func.count()).select_from(Article))
