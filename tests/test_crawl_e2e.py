@@ -140,3 +140,22 @@ def test_rejected_pages_are_not_fetched_again_unless_asked(sqlite_url: str, site
     site.clear_hits()
     crawl("etoday", sqlite_url, site, "--retry-rejected")
     assert {"https://www.etoday.co.kr" + path for path in article_pages(site)} == rejected
+
+
+@pytest.mark.parametrize("word", ["재난", "교류", "디지털정부"])
+def test_search_finds_every_crawled_article_containing_the_word(db_url: str, site: RunningSite,
+                                                                 expected: Expected, word: str) -> None:
+    for spider in ("etoday", "korea_kr"):
+        crawl(spider, db_url, site)
+    with transaction(db_url) as session:
+        containing = {row.id for row in session.scalars(select(Article))
+                      if word in row.title or word in row.body or word in row.subtitle}
+        mois = {row.id for row in session.scalars(select(Article)) if "행정안전부" in row.ministries}
+    assert containing, f"the local site has articles with {word}"
+    hits = json.loads(newsarchive("search", word, "--json", "--limit", "100", "--db", db_url, check=True).stdout)
+    assert {h["id"] for h in hits} == containing
+    filtered = json.loads(newsarchive("search", word, "--ministry", "행안부", "--json", "--limit", "100",
+                                      "--db", db_url, check=True).stdout)
+    assert {h["id"] for h in filtered} == containing & mois
+    for hit in hits:
+        assert f"[{word}]" in hit["snippet"] or word in hit["title"]
