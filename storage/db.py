@@ -34,6 +34,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # 64 MiB of page cache (default 2 MiB): index inserts with random keys (canonical URL, content hash,
+    # LSH bands) and the FTS segments stop re-reading pages as the archive grows
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 
