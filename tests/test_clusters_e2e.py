@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
-from collections.abc import Iterator
 from datetime import date
 from email.utils import format_datetime
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -175,65 +172,16 @@ def test_edited_article_is_revisited_and_keeps_both_versions(sqlite_url: str, to
     assert "revision 1" in shown and "revision 2" in shown and "[-70%까지-] {+80%까지+}" in shown
 
 
-class _ConditionalHandler(BaseHTTPRequestHandler):
-    """Answers 304 when If-None-Match carries the page's ETag; records what each request sent."""
-
-    server: _ConditionalServer
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802
-        resource = self.server.pages.get(self.path)
-        self.server.seen.append((self.path, self.headers.get("If-None-Match")))
-        etag = resource.headers.get("ETag") if resource else None
-        if resource is not None and etag and self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        resource = resource or Resource(b"not found", "text/plain", status=404)
-        self.send_response(resource.status)
-        self.send_header("Content-Type", resource.content_type)
-        self.send_header("Content-Length", str(len(resource.body)))
-        for name, value in resource.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(resource.body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        return
-
-
-class _ConditionalServer(ThreadingHTTPServer):
-    daemon_threads = True
-    pages: dict[str, Resource]
-    seen: list[tuple[str, str | None]]
-
-
-@pytest.fixture
-def conditional_etoday() -> Iterator[_ConditionalServer]:
-    server = _ConditionalServer(("127.0.0.1", 0), _ConditionalHandler)
-    server.pages, server.seen = {}, []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def test_unchanged_pages_answer_304_and_are_not_re_extracted(sqlite_url: str, today: date,
-                                                              conditional_etoday: _ConditionalServer) -> None:
+def test_unchanged_pages_answer_304_and_are_not_re_extracted(sqlite_url: str, today: date) -> None:
     etags = {s.id: {"ETag": f'"v1-{s.id}"', "Last-Modified": "Mon, 02 Mar 2026 01:10:00 GMT"}
              for s in (WIRE, SAME_TOPIC)}
-    site = build(today, [WIRE, SAME_TOPIC], etags)
-    conditional_etoday.pages = site[ETODAY]
-    base = f"http://127.0.0.1:{conditional_etoday.server_address[1]}"
-    mirrors = ["--mirror", f"{ETODAY}={base}", "--mirror", f"{RSS}={base}"]
-    crawl("crawl", "etoday", "--db", sqlite_url, *mirrors)
-    with transaction(sqlite_url) as session:
-        before = {r.id: (r.fetched_at, r.body) for r in session.scalars(select(Article))}
-    conditional_etoday.seen.clear()
-    crawl("revisit", "etoday", "--db", sqlite_url, *mirrors)
-    sent = {path: tag for path, tag in conditional_etoday.seen if path.startswith("/news/view/")}
+    with serve(build(today, [WIRE, SAME_TOPIC], etags)) as site:
+        crawl("crawl", "etoday", "--db", sqlite_url, *site.mirror_args())
+        with transaction(sqlite_url) as session:
+            before = {r.id: (r.fetched_at, r.body) for r in session.scalars(select(Article))}
+        site.clear_hits()
+        crawl("revisit", "etoday", "--db", sqlite_url, *site.mirror_args())
+        sent = site.sent_validators(ETODAY, "/news/view/")
     assert sent == {f"/news/view/{s.id}": f'"v1-{s.id}"' for s in (WIRE, SAME_TOPIC)}
     with transaction(sqlite_url) as session:
         after = {r.id: (r.fetched_at, r.body) for r in session.scalars(select(Article))}

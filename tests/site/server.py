@@ -73,8 +73,15 @@ class _Handler(BaseHTTPRequestHandler):
         owner, host = self.server.owner, self.server.host_name
         parts = urlsplit(self.path)
         target = parts.path + ("?" + parts.query if parts.query else "")
-        owner._record(host, target)
+        owner._record(host, target, self.headers.get("If-None-Match"))
         resource = owner._lookup(host, target)
+        etag = resource.headers.get("ETag")
+        if etag and self.headers.get("If-None-Match") == etag:  # conditional request, page unchanged
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(resource.status)
         self.send_header("Content-Type", resource.content_type)
         self.send_header("Content-Length", str(len(resource.body)))
@@ -94,6 +101,7 @@ class RunningSite:
     def __init__(self, site: Site) -> None:
         self._lock = threading.Lock()
         self._hits: list[tuple[str, str]] = []
+        self._validators: list[tuple[str, str, str | None]] = []
         self._hosts = {host: HostPages(pages) for host, pages in site.items()}
         self._servers: list[_Server] = []
         self.mirrors: dict[str, str] = {}
@@ -104,9 +112,10 @@ class RunningSite:
             self._servers.append(server)
             self.mirrors[host] = f"http://127.0.0.1:{server.server_address[1]}"
 
-    def _record(self, host: str, target: str) -> None:
+    def _record(self, host: str, target: str, if_none_match: str | None = None) -> None:
         with self._lock:
             self._hits.append((host, target))
+            self._validators.append((host, target, if_none_match))
 
     def _lookup(self, host: str, target: str) -> Resource:
         with self._lock:
@@ -130,9 +139,15 @@ class RunningSite:
     def hits_for(self, host: str, path_prefix: str = "") -> list[str]:
         return [target for h, target in self.hits if h == host and target.startswith(path_prefix)]
 
+    def sent_validators(self, host: str, path_prefix: str = "") -> dict[str, str | None]:
+        """path?query -> the If-None-Match the last request for it carried (None: unconditional)."""
+        with self._lock:
+            return {t: tag for h, t, tag in self._validators if h == host and t.startswith(path_prefix)}
+
     def clear_hits(self) -> None:
         with self._lock:
             self._hits.clear()
+            self._validators.clear()
 
     def mirror_args(self) -> list[str]:
         args: list[str] = []
