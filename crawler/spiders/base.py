@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from parsel import Selector
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import runstats
@@ -21,6 +22,8 @@ from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
 
 LISTING_META = "newsarchive_listing"
+FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
+INNER_META = "newsarchive_inner_frame"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,18 @@ class ListSource:
     template: str
     rule: ListPageRule
     first_page: int = 1
+
+
+@dataclass(frozen=True)
+class FrameRule:
+    """Pages whose body is only a placeholder while the text is shown in a frame (a document viewer).
+    The frame's content is fetched and inlined into the stored page, so extraction stays a function of
+    one html document and can be re-run without the network."""
+
+    body_css: str  # where the text should be
+    frame_css: str  # the iframe(s) that show it instead
+    inner_css: str = ""  # on the frame's page, a further iframe holding the content
+    placeholder_max_chars: int = 120  # a body longer than this is the text itself
 
 
 @dataclass
@@ -47,6 +62,7 @@ class ArchiveSpider(scrapy.Spider):
     list_sources: Sequence[ListSource] = ()
     article_pattern: ClassVar[str] = r"$^"
     requires_ministry: ClassVar[bool] = True  # general outlets: keep only articles naming a ministry
+    frame_rule: ClassVar[FrameRule | None] = None
     ministry: ClassVar[str] = ""  # a ministry's own site: every entry is attributed to it
 
     def __init__(self, since: str | None = None, until: str | None = None,
@@ -142,9 +158,50 @@ class ArchiveSpider(scrapy.Spider):
             return
         yield self.page_item(response, response.body)
 
+    # --- content shown in frames (FrameRule) --------------------------------------------------------
+
     def frame_request(self, response: Response) -> scrapy.Request | None:
-        """Hook: a request for content the page shows in a frame, or None. See korea_kr."""
-        return None
+        """Where the body is only a placeholder, a request for the frame that shows the text."""
+        rule = self.frame_rule
+        if rule is None or not isinstance(response, TextResponse):
+            return None
+        body_text = "".join(response.css(f"{rule.body_css} ::text").getall()).strip()
+        src = response.css(rule.frame_css).xpath("@src").get()
+        if not src or len(body_text) > rule.placeholder_max_chars:
+            return None
+        # Only our own keys travel on: Scrapy's and the mirror's per-request meta must not be copied.
+        meta = {"entry": response.meta.get("entry"), FRAME_META: (response.url, response.body, src)}
+        return response.follow(src, callback=self.parse_frame, errback=self.frame_failed, meta=meta,
+                               dont_filter=True)
+
+    def inner_frame_url(self, response: Response) -> str | None:
+        rule = self.frame_rule
+        if rule is None or not rule.inner_css or not isinstance(response, TextResponse):
+            return None
+        return response.css(rule.inner_css).xpath("@src").get()
+
+    def parse_frame(self, response: Response) -> Iterator[Any]:
+        """The frame's page: follow its inner frame if it has one, else inline what it shows."""
+        meta = {key: response.meta[key] for key in ("entry", FRAME_META)}
+        inner = self.inner_frame_url(response) if not response.meta.get(INNER_META) else None
+        if inner:
+            yield scrapy.Request(response.urljoin(inner), callback=self.parse_frame, errback=self.frame_failed,
+                                 meta={**meta, INNER_META: True}, dont_filter=True)
+            return
+        page_url, page_html, src = response.meta[FRAME_META]
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        body = Selector(text=text).css("body").get() or text
+        inlined = (f'<div data-newsarchive-frame="{response.url}">'
+                   f"{body.removeprefix('<body>').removesuffix('</body>')}</div>")
+        yield self.page_item(response.replace(url=page_url), _inline_frame(page_html, src, inlined))
+
+    def frame_failed(self, failure: Failure) -> Iterator[Any]:
+        """The page goes on without its frame's text (extraction then judges the placeholder)."""
+        self.logger.warning("frame failed for %s: %s", _request_url(failure), failure.getErrorMessage())
+        request = getattr(failure, "request", None)
+        assert request is not None
+        page_url, page_html, _ = request.meta[FRAME_META]
+        yield self.page_item(HtmlResponse(url=page_url, body=page_html, request=request), page_html)
 
     def page_item(self, response: Response, html: bytes) -> PageItem:
         entry: Entry = response.meta.get("entry") or Entry(url=response.url)
@@ -167,6 +224,18 @@ class ArchiveSpider(scrapy.Spider):
             return
         runstats.count(self.crawler.stats, "failed", reason)
         self.crawler.signals.send_catch_log(runstats.page_failed, url=_request_url(failure), reason=reason)
+
+
+def _inline_frame(page_html: bytes, src: str, inlined: str) -> bytes:
+    """Put the frame's content in the page, just before the iframe tag that showed it."""
+    data = inlined.encode("utf-8")
+    at = page_html.find(src.encode("utf-8"))
+    if at == -1:
+        at = page_html.find(src.replace("&", "&amp;").encode("utf-8"))
+    if at == -1:
+        return page_html.replace(b"</body>", data + b"</body>", 1)
+    tag_start = page_html.rfind(b"<iframe", 0, at)
+    return page_html[:tag_start] + data + page_html[tag_start:] if tag_start != -1 else page_html + data
 
 
 def _request_url(failure: Failure) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy.http import Response
 
 from crawler.listings import Entry, ListPageRule
-from crawler.spiders.base import ArchiveSpider, ListSource
+from crawler.spiders.base import ArchiveSpider, FrameRule, ListSource
 
 BASE = "https://www.korea.kr"
 # feed code -> official ministry name (korea.kr/rss/dept_{code}.xml)
@@ -21,14 +20,17 @@ DEPARTMENTS = {
     "moe": "교육부", "ftc": "공정거래위원회", "pipc": "개인정보보호위원회", "motir": "산업통상부",
     "mcee": "기후에너지환경부",
 }
-PLACEHOLDER_MAX_CHARS = 120
-FRAME_META = "newsarchive_frame"
+# The body can be only "본 자료는 ○○부에서 배포한 자료입니다."; the text is in the document viewer:
+# div.docConversion iframe -> skin page -> iframe[name=innerWrap] -> /docViewer/result/…/{id}.view.xhtml
+VIEWER = FrameRule(body_css="div.view_cont", frame_css="div.docConversion iframe, iframe#content_press",
+                   inner_css="iframe[name=innerWrap]")
 
 
 class KoreaKrSpider(ArchiveSpider):
     name = "korea_kr"
     article_pattern = r"^https://www\.korea\.kr/briefing/pressReleaseView\.do\?newsId=\d+$"
     requires_ministry = False
+    frame_rule = VIEWER
 
     def __init__(self, ministries: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -60,59 +62,11 @@ class KoreaKrSpider(ArchiveSpider):
             entries = [e for e in entries if set(e.ministries) & wanted]
         yield from super().follow_entries(entries)
 
-    # --- the document-viewer frame ---------------------------------------------------------------
-
-    def frame_request(self, response: Response) -> scrapy.Request | None:
-        """Where the body is only the placeholder sentence, fetch the viewer frame holding the text."""
-        page = Selector(text=response.text)
-        body_text = "".join(page.css("div.view_cont ::text").getall()).strip()
-        src = page.css("div.docConversion iframe::attr(src), iframe#content_press::attr(src)").get()
-        if not src or len(body_text) > PLACEHOLDER_MAX_CHARS:
-            return None
-        # Only our own keys travel on: Scrapy's and the mirror's per-request meta must not be copied.
-        meta = {"entry": response.meta.get("entry"), FRAME_META: (response.url, response.body, src)}
-        return response.follow(src, callback=self.parse_frame_skin, errback=self.frame_failed, meta=meta,
-                               dont_filter=True)
-
-    def parse_frame_skin(self, response: Response) -> Iterator[Any]:
-        inner = Selector(text=response.text).css("iframe[name=innerWrap]::attr(src)").get()
-        if not inner:
-            rs = parse_qs(urlsplit(response.url).query).get("rs", [""])[0].rstrip("/")
-            doc_id = rs.rsplit("/", 1)[-1]
-            inner = f"{rs}/{doc_id}.view.xhtml" if rs and doc_id else None
-        if not inner:
-            yield self._page_without_frame(response)
-            return
-        meta = {key: response.meta[key] for key in ("entry", FRAME_META)}
-        yield scrapy.Request(urljoin(response.url, inner), callback=self.parse_frame_content,
-                             errback=self.frame_failed, meta=meta, dont_filter=True)
-
-    def parse_frame_content(self, response: Response) -> Iterator[Any]:
-        page_url, page_html, src = response.meta[FRAME_META]
-        body = Selector(text=response.text).css("body").get() or response.text
-        inlined = (f'<div data-newsarchive-frame="{response.url}">'
-                   f"{body.removeprefix('<body>').removesuffix('</body>')}</div>")
-        html = _inline_frame(page_html, src, inlined)
-        yield self.page_item(response.replace(url=page_url), html)
-
-    def frame_failed(self, failure: Any) -> Iterator[Any]:
-        self.logger.warning("document viewer failed for %s: %s", failure.request.url, failure.getErrorMessage())
-        page_url, page_html, _ = failure.request.meta[FRAME_META]
-        response = scrapy.http.HtmlResponse(url=page_url, body=page_html, request=failure.request)
-        yield self.page_item(response, page_html)
-
-    def _page_without_frame(self, response: Response) -> Any:
-        page_url, page_html, _ = response.meta[FRAME_META]
-        return self.page_item(response.replace(url=page_url, body=page_html), page_html)
-
-
-def _inline_frame(page_html: bytes, src: str, inlined: str) -> bytes:
-    """Put the frame's content in the page, just before the iframe tag that showed it."""
-    data = inlined.encode("utf-8")
-    at = page_html.find(src.encode("utf-8"))
-    if at == -1:
-        at = page_html.find(src.replace("&", "&amp;").encode("utf-8"))
-    if at == -1:
-        return page_html.replace(b"</body>", data + b"</body>", 1)
-    tag_start = page_html.rfind(b"<iframe", 0, at)
-    return page_html[:tag_start] + data + page_html[tag_start:] if tag_start != -1 else page_html + data
+    def inner_frame_url(self, response: Response) -> str | None:
+        """The viewer skin names its content frame; failing that, the `rs=` result folder gives it."""
+        inner = super().inner_frame_url(response)
+        if inner:
+            return inner
+        rs = parse_qs(urlsplit(response.url).query).get("rs", [""])[0].rstrip("/")
+        doc_id = rs.rsplit("/", 1)[-1]
+        return f"{rs}/{doc_id}.view.xhtml" if rs and doc_id else None
