@@ -6,10 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
-
 from pipelines.article import NotAnArticle
 from pipelines.extract import extract
+from storage import repository
 from storage.db import session_factory, transaction
 from storage.models import Article
 from storage.repository import apply_record, iter_articles, raw_html
@@ -55,14 +54,7 @@ def count_articles(
     url: str, source: str | None = None, since: datetime | None = None, until: datetime | None = None
 ) -> int:
     with transaction(url) as session:
-        query = select(func.count(Article.id))
-        if source:
-            query = query.where(Article.source == source)
-        if since:
-            query = query.where(Article.published_at >= since)
-        if until:
-            query = query.where(Article.published_at < until)
-        return int(session.scalar(query) or 0)
+        return repository.count_articles(session, source, since, until)
 
 
 def reextract(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, func, insert, select
@@ -19,11 +19,7 @@ from storage.models import (
     ClusterMember,
     StoryCluster,
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
+from storage.repository import utcnow
 
 # --- bands ----------------------------------------------------------------------------------------
 
@@ -63,7 +59,7 @@ def bodies(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
 # --- clusters -------------------------------------------------------------------------------------
 
 def new_cluster(session: Session) -> int:
-    cluster = StoryCluster(created_at=_now())
+    cluster = StoryCluster(created_at=utcnow())
     session.add(cluster)
     session.flush()
     return cluster.id
@@ -75,7 +71,7 @@ def cluster_id_of(session: Session, article_id: int) -> int | None:
 
 def join(session: Session, article_id: int, cluster_id: int, similarity: float) -> None:
     session.add(ClusterMember(article_id=article_id, cluster_id=cluster_id, similarity=round(similarity, 4),
-                              joined_at=_now()))
+                              joined_at=utcnow()))
     session.flush()
 
 
@@ -178,14 +174,14 @@ def set_validators(session: Session, article_id: int, etag: str | None, last_mod
     if row is None:
         row = ArticleValidator(article_id=article_id)
         session.add(row)
-    row.etag, row.last_modified, row.checked_at = etag, last_modified, checked_at or _now()
+    row.etag, row.last_modified, row.checked_at = etag, last_modified, checked_at or utcnow()
 
 
 def touch_validators(session: Session, article_id: int) -> None:
     """A 304: the stored validators still hold; only the check time moves."""
     row = session.get(ArticleValidator, article_id)
     if row is not None:
-        row.checked_at = _now()
+        row.checked_at = utcnow()
 
 
 @dataclass(frozen=True)

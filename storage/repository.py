@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from newsarchive.timewindow import KST
@@ -108,19 +108,32 @@ def to_record(row: Article) -> ArticleRecord:
         fetched_at=kst(row.fetched_at), content_hash=row.content_hash)
 
 
+def article_filters(source: str | None = None, since: datetime | None = None,
+                    until: datetime | None = None) -> list[ColumnElement[bool]]:
+    """Conditions for a source and a [since, until) publication range; an open side adds none."""
+    where: list[ColumnElement[bool]] = []
+    if source:
+        where.append(Article.source == source)
+    if since:
+        where.append(Article.published_at >= since)
+    if until:
+        where.append(Article.published_at < until)
+    return where
+
+
+def count_articles(session: Session, source: str | None = None, since: datetime | None = None,
+                   until: datetime | None = None) -> int:
+    query = select(func.count(Article.id)).where(*article_filters(source, since, until))
+    return int(session.scalar(query) or 0)
+
+
 def iter_articles(session: Session, source: str | None = None, since: datetime | None = None,
                   until: datetime | None = None, batch: int = 500) -> Iterator[Article]:
     """Articles in id order, streamed in batches (keyset, not OFFSET); dates bound published_at."""
     last_id = 0
     while True:
-        query = select(Article).where(Article.id > last_id).order_by(Article.id).limit(batch)
-        if source:
-            query = query.where(Article.source == source)
-        if since:
-            query = query.where(Article.published_at >= since)
-        if until:
-            query = query.where(Article.published_at < until)
-        rows = list(session.scalars(query))
+        query = select(Article).where(Article.id > last_id, *article_filters(source, since, until))
+        rows = list(session.scalars(query.order_by(Article.id).limit(batch)))
         if not rows:
             return
         yield from rows

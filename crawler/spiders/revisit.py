@@ -23,6 +23,7 @@ from crawler.database import database_url
 from crawler.items import PageItem
 from crawler.listings import Entry
 from crawler.spiders.base import ArchiveSpider
+from newsarchive.config import REVISIT_SUFFIX
 from newsarchive.timewindow import KST
 from storage import clusters
 from storage.db import transaction
@@ -33,7 +34,7 @@ NOT_MODIFIED = "not modified"
 
 def revisit_name(spider: str) -> str:
     """The name revisit runs are recorded under (crawl_runs.spider)."""
-    return f"{spider}-revisit"
+    return spider + REVISIT_SUFFIX
 
 
 def revisit_spider(site: type[ArchiveSpider]) -> type[ArchiveSpider]:
