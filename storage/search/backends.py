@@ -18,6 +18,7 @@ from sqlalchemy import Select, column, exists, func, literal_column, select, tab
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Article, ArticleMinistry
+from storage.repository import article_filters
 from storage.search.query import Query, to_fts5, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
@@ -33,15 +34,9 @@ class Filters:
     section: str | None = None
 
     def on_article(self) -> list[ColumnElement[bool]]:
-        where: list[ColumnElement[bool]] = []
-        if self.source:
-            where.append(Article.source == self.source)
+        where = article_filters(self.source, self.start, self.end)
         if self.section:
             where.append(Article.section == self.section)
-        if self.start is not None:
-            where.append(Article.published_at >= self.start)
-        if self.end is not None:
-            where.append(Article.published_at < self.end)
         return where
 
     def on_id(self, article_id: ColumnElement[Any],
