@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.repository import RUN_COUNTERS
+
 PREFIX = "newsarchive/"
-COUNTERS = ("listed", "fetched", "stored", "duplicates", "skipped", "failed")
+COUNTERS = RUN_COUNTERS  # the crawl_runs columns they are written to
 
 
 def count(stats: Any, counter: str, reason: str | None = None) -> None:
