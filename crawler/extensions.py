@@ -67,20 +67,17 @@ class CrawlRunExtension:
             repository.update_run(session, self.run_id, counts=counts, reasons=reasons, **final)
 
     def item_dropped(self, item: Any, response: Response, exception: DropItem, spider: Spider) -> None:
-        url = canonical_url(getattr(item, "url", None) or response.url)
-        with transaction(self.db_url) as session:
-            repository.record_rejection(session, self.run_id, url, str(exception))
+        self.page_failed(canonical_url(getattr(item, "url", None) or response.url), str(exception))
 
     def page_failed(self, url: str, reason: str) -> None:
+        """Record a page that was fetched (or tried) and not archived, with why."""
         with transaction(self.db_url) as session:
             repository.record_rejection(session, self.run_id, url, reason)
 
     def spider_error(self, failure: Any, response: Response, spider: Spider) -> None:
         assert self.crawler.stats is not None
         runstats.count(self.crawler.stats, "failed", f"error: {failure.type.__name__}")
-        with transaction(self.db_url) as session:
-            repository.record_rejection(session, self.run_id, response.url,
-                                        f"error: {failure.getErrorMessage()}"[:255])
+        self.page_failed(response.url, f"error: {failure.getErrorMessage()}")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self._loop is not None and self._loop.running:
