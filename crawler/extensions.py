@@ -67,6 +67,8 @@ class CrawlRunExtension:
             repository.update_run(session, self.run_id, counts=counts, reasons=reasons, **final)
 
     def item_dropped(self, item: Any, response: Response, exception: DropItem, spider: Spider) -> None:
+        if isinstance(exception, runstats.RecordedDrop):
+            return
         self.page_failed(canonical_url(getattr(item, "url", None) or response.url), str(exception))
 
     def page_failed(self, url: str, reason: str) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.exceptions import DropItem
+
 from storage.repository import RUN_COUNTERS
 
 PREFIX = "newsarchive/"
@@ -31,3 +33,7 @@ def snapshot(stats: Any) -> tuple[dict[str, int], dict[str, int]]:
 
 page_failed = object()
 """Signal sent by spiders when an article page could not be fetched: kwargs url, reason."""
+
+
+class RecordedDrop(DropItem):
+    """An item the pipeline dropped and already recorded in rejected_pages (with the run's counts)."""

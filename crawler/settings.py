@@ -29,8 +29,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.HostMirrorMiddleware": 950,
 }
 ITEM_PIPELINES = {
-    "pipelines.extract_stage.ExtractPipeline": 100,
-    "pipelines.store.StorePipeline": 300,
+    "pipelines.archive_stage.ArchivePipeline": 100,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunExtension": 100,
@@ -46,7 +45,7 @@ NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
 NEWSARCHIVE_MAX_LIST_PAGES = 20
 NEWSARCHIVE_RETRY_REJECTED = False  # fetch again pages rejected before (e.g. after extraction rules improved)
 NEWSARCHIVE_WINDOW_DAYS = 2
-NEWSARCHIVE_EXTRACT_WORKERS = 1  # extraction processes beside the crawl process; 0 = extract in-process
+NEWSARCHIVE_EXTRACT_WORKERS = 1  # processes that extract and store beside the crawl process; 0 = in-process
 
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"

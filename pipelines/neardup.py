@@ -2,7 +2,8 @@
 `article_bands`, and story-cluster assignment.
 
 An article's candidates are the archived articles sharing at least one band within +-WINDOW_DAYS of its
-publication day (an indexed look-up: the cost does not grow with the archive). Candidates are then
+publication day (an indexed look-up: the cost does not grow with the archive). Candidates are screened with
+their stored MinHash values (an estimate of the overlap, no text read), and the plausible ones are
 verified on their text: the overlap coefficient |A & B| / min(|A|, |B|) of the shingle sets, which stays
 high for trimmed copies and copies with added paragraphs, where Jaccard similarity would drop.
 Parameters were chosen with bench/dedup.py (see "Story clusters and revisions" in README.md).
@@ -17,6 +18,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 from datasketch import MinHash
 from sqlalchemy.orm import Session
 
@@ -32,6 +34,10 @@ WINDOW_DAYS = 3
 THRESHOLD = 0.65  # overlap coefficient needed to join a cluster
 MIN_SHINGLES = 40  # shorter bodies carry too little text to judge; they are fingerprinted but not linked
 MAX_CANDIDATES = 10
+# Candidates whose estimated overlap is below SCREEN are not compared on their text. The estimate from
+# 64 MinHash values errs by more than 0.3 less than once in a thousand, even for a copy half the length
+# of its original, so a copy at THRESHOLD is not screened out (bench/dedup.py: recall unchanged).
+SCREEN = THRESHOLD - 0.3
 _EPOCH = date(1970, 1, 1)
 _SEED = 7
 
@@ -48,21 +54,29 @@ def shingles(text: str) -> set[str]:
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32")  # permutations drawn once
 
 
-def band_hashes(shingle_set: set[str]) -> list[int]:
-    """The LSH band keys of the MinHash signature: one signed 64-bit integer per band.
+def _minhash(shingle_set: AbstractSet[str]) -> np.ndarray:
+    """The MinHash values (uint64 array of NUM_PERM values below 2**32).
 
     Shingles are hashed with CRC-32 (stable across processes, unlike hash(), and far cheaper than
     datasketch's default SHA-1 per shingle)."""
     minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations,
                       scheme="affine32")
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
-    values = minhash.hashvalues
+    return minhash.hashvalues
+
+
+def _bands(values: np.ndarray) -> list[int]:
     keys = []
     for band in range(BANDS):
         chunk = values[band * ROWS:(band + 1) * ROWS].tobytes()
         digest = hashlib.blake2b(band.to_bytes(2, "big") + chunk, digest_size=8).digest()
         keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
+
+
+def band_hashes(shingle_set: AbstractSet[str]) -> list[int]:
+    """The LSH band keys of the MinHash signature: one signed 64-bit integer per band."""
+    return _bands(_minhash(shingle_set))
 
 
 def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
@@ -83,11 +97,29 @@ class Fingerprint:
 
     shingles: frozenset[str]
     keys: tuple[int, ...]
+    signature: bytes = b""  # the MinHash values as uint32
+
+    @property
+    def size(self) -> int:
+        return len(self.shingles)
 
 
 def fingerprint_of(body: str) -> Fingerprint:
     shingle_set = shingles(body)
-    return Fingerprint(frozenset(shingle_set), tuple(band_hashes(shingle_set)) if shingle_set else ())
+    if not shingle_set:
+        return Fingerprint(frozenset(), ())
+    values = _minhash(shingle_set)
+    return Fingerprint(frozenset(shingle_set), tuple(_bands(values)), values.astype(np.uint32).tobytes())
+
+
+def estimated_overlap(size: int, signature: bytes, other_size: int, other_signature: bytes) -> float:
+    """The overlap coefficient of two shingle sets, estimated from their sizes and MinHash values."""
+    if not size or not other_size or len(signature) != len(other_signature):
+        return 0.0
+    agree = np.count_nonzero(np.frombuffer(signature, np.uint32) == np.frombuffer(other_signature, np.uint32))
+    jaccard = agree / NUM_PERM
+    common = jaccard * (size + other_size) / (1 + jaccard)
+    return min(1.0, common / min(size, other_size))
 
 
 @dataclass(frozen=True)
@@ -124,34 +156,40 @@ _recent = _RecentShingles()
 
 
 def fingerprint(session: Session, article_id: int, body: str, published_at: datetime | None,
-                replace: bool = False, made: Fingerprint | None = None) -> tuple[set[str], list[int]]:
-    """Store the article's bands (replacing old ones after a revision); returns its shingles and bands.
-    `made` is the body's fingerprint when it was computed already (by the extraction worker)."""
+                replace: bool = False, made: Fingerprint | None = None) -> Fingerprint:
+    """Store the article's bands and signature (replacing old ones after a revision); returns the
+    fingerprint. `made` is the body's fingerprint when it was computed already (by the extraction worker)."""
     made = made or fingerprint_of(body)
     _recent.put(session, article_id, made.shingles)
     if replace:
         clusters.delete_bands(session, article_id)
     clusters.add_bands(session, article_id, day_number(published_at), made.keys)
-    return set(made.shingles), list(made.keys)
+    if made.signature:
+        clusters.add_signature(session, article_id, made.size, made.signature)
+    return made
 
 
-def best_match(session: Session, article_id: int, shingle_set: set[str], keys: list[int],
+def best_match(session: Session, article_id: int, made: Fingerprint,
                published_at: datetime | None) -> tuple[int, float] | None:
     """The archived article in the window most similar to this one, if similar enough."""
-    if len(shingle_set) < MIN_SHINGLES:
+    if made.size < MIN_SHINGLES:
         return None
     day = day_number(published_at)
-    candidates = clusters.candidates(session, keys, day - WINDOW_DAYS, day + WINDOW_DAYS,
+    candidates = clusters.candidates(session, list(made.keys), day - WINDOW_DAYS, day + WINDOW_DAYS,
                                      exclude=article_id, limit=MAX_CANDIDATES)
-    best: tuple[int, float] | None = None
-    known = {cand_id: _recent.get(session, cand_id) for cand_id in candidates}
+    stored = clusters.signatures(session, candidates)
+    plausible = [cand_id for cand_id in candidates
+                 if cand_id not in stored  # archived before signatures were kept: compare the text
+                 or estimated_overlap(made.size, made.signature, *stored[cand_id]) >= SCREEN]
+    known = {cand_id: _recent.get(session, cand_id) for cand_id in plausible}
     missing = [cand_id for cand_id, cached in known.items() if cached is None]
     for cand_id, body in clusters.bodies(session, missing).items():
         known[cand_id] = frozenset(shingles(body))
+    best: tuple[int, float] | None = None
     for cand_id, other in known.items():
         if other is None or len(other) < MIN_SHINGLES:
             continue
-        score = overlap(shingle_set, other)
+        score = overlap(made.shingles, other)
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (cand_id, score)
     return best
@@ -160,8 +198,8 @@ def best_match(session: Session, article_id: int, shingle_set: set[str], keys: l
 def assign(session: Session, article_id: int, body: str, published_at: datetime | None,
            made: Fingerprint | None = None) -> Assignment:
     """Fingerprint a newly stored article and put it in the cluster of its closest near-duplicate."""
-    shingle_set, keys = fingerprint(session, article_id, body, published_at, made=made)
-    match = best_match(session, article_id, shingle_set, keys, published_at)
+    made = fingerprint(session, article_id, body, published_at, made=made)
+    match = best_match(session, article_id, made, published_at)
     if match is None:
         return Assignment(None)
     return _link(session, article_id, *match)
@@ -178,9 +216,9 @@ def _link(session: Session, article_id: int, other_id: int, score: float) -> Ass
 
 def refingerprint(session: Session, article_id: int, body: str, published_at: datetime | None) -> None:
     """After a revision changed the body: new bands; an article in no cluster yet may now join one."""
-    shingle_set, keys = fingerprint(session, article_id, body, published_at, replace=True)
+    made = fingerprint(session, article_id, body, published_at, replace=True)
     if clusters.cluster_id_of(session, article_id) is not None:
         return
-    match = best_match(session, article_id, shingle_set, keys, published_at)
+    match = best_match(session, article_id, made, published_at)
     if match is not None:
         _link(session, article_id, *match)

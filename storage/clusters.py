@@ -15,6 +15,7 @@ from storage.models import (
     Article,
     ArticleBand,
     ArticleRevision,
+    ArticleSignature,
     ArticleValidator,
     ClusterMember,
     StoryCluster,
@@ -32,6 +33,7 @@ def add_bands(session: Session, article_id: int, day: int, keys: Sequence[int]) 
 
 def delete_bands(session: Session, article_id: int) -> None:
     session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
 
 
 def candidates(session: Session, keys: Sequence[int], first_day: int, last_day: int, exclude: int,
@@ -40,13 +42,28 @@ def candidates(session: Session, keys: Sequence[int], first_day: int, last_day: 
     if not keys:
         return []
     shared = func.count().label("shared")
+    # Days as a list, not a range: (day, band_hash) pairs are then direct look-ups in the primary key.
     query = (select(ArticleBand.article_id, shared)
-             .where(ArticleBand.band_hash.in_(sorted(set(keys))),
-                    ArticleBand.day.between(first_day, last_day), ArticleBand.article_id != exclude)
+             .where(ArticleBand.day.in_(range(first_day, last_day + 1)),
+                    ArticleBand.band_hash.in_(sorted(set(keys))), ArticleBand.article_id != exclude)
              .group_by(ArticleBand.article_id)
              .order_by(shared.desc(), ArticleBand.article_id)
              .limit(limit))
     return [row.article_id for row in session.execute(query)]
+
+
+def add_signature(session: Session, article_id: int, shingles: int, minhash: bytes) -> None:
+    session.execute(insert(ArticleSignature), [{"article_id": article_id, "shingles": shingles,
+                                                "minhash": minhash}])
+
+
+def signatures(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, bytes]]:
+    """article id -> (shingle count, MinHash values) for those that have one."""
+    if not article_ids:
+        return {}
+    rows = session.execute(select(ArticleSignature.article_id, ArticleSignature.shingles,
+                                  ArticleSignature.minhash).where(ArticleSignature.article_id.in_(article_ids)))
+    return {row.article_id: (row.shingles, row.minhash) for row in rows}
 
 
 def bodies(session: Session, article_ids: Sequence[int]) -> dict[int, str]:

@@ -110,6 +110,24 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
 
 
+WRITER_LOCK = 0x6E657773  # PostgreSQL advisory lock key of write_transaction ("news")
+
+
+@contextmanager
+def write_transaction(url: str) -> Iterator[Session]:
+    """A transaction that holds the archive's single-writer lock from its first statement, so that what
+    it reads (is this URL archived? which articles are near?) is what its writes build on, even with
+    several processes storing at once. SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+    advisory lock."""
+    with transaction(url) as session:
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        yield session
+
+
 @contextmanager
 def transaction(url: str) -> Iterator[Session]:
     """One short unit of work: commit on success, roll back on any error."""

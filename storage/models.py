@@ -152,14 +152,29 @@ class ClusterMember(Base):
 
 class ArticleBand(Base):
     """One MinHash LSH band of an article's fingerprint, keyed with its publication day (days since
-    1970-01-01, KST) so that a look-up reads only the bands of the time window."""
+    1970-01-01, KST) so that a look-up reads only the bands of the time window.
+
+    The day leads the key (migration 0004): new articles are recent, so their 32 bands land together at
+    the end of the index instead of on 32 random pages, and storing costs the same at any archive size."""
 
     __tablename__ = "article_bands"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
                                             index=True)
+
+
+class ArticleSignature(Base):
+    """An article's MinHash values and shingle count (migration 0004). Band candidates are screened with
+    them, so only plausible near-duplicates have their text compared."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    shingles: Mapped[int]
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ArticleRevision(Base):
