@@ -1,9 +1,11 @@
 """End-to-end crawl speed against extraction alone, on a local etoday copy with N article pages.
 
-    python bench/crawl.py [--n 2000] [--db sqlite:///...|postgresql://...]
+    python bench/crawl.py [--n 2000] [--workers 1] [--db sqlite:///...|postgresql://...]
 
 Prints pages/s for the whole crawl (listing, download, extraction, dedup, storage) next to pages/s of the
-extractor alone on the same pages, their ratio (target: >= 80%), and the crawl process's peak memory."""
+extractor alone on the same pages, their ratio (target: >= 80%), and the crawl process's peak memory.
+The end-to-end rate is given twice: over the command's wall time (interpreter start-up, imports and
+schema check included) and over the crawl run's own duration as recorded in crawl_runs."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from newsarchive.timewindow import KST  # noqa: E402
 from pipelines.extract import extract  # noqa: E402
+from storage import repository  # noqa: E402
+from storage.db import transaction  # noqa: E402
 from tests.site.content_etoday import STORIES, Story  # noqa: E402
 from tests.site.etoday_article import article_html  # noqa: E402
 from tests.site.resources import Resource  # noqa: E402
@@ -73,27 +77,34 @@ def extraction_rate(site: dict[str, dict[str, Resource]]) -> float:
     return len(pages) / (time.perf_counter() - start)
 
 
-def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date) -> tuple[float, int, float]:
+def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date,
+               workers: int) -> tuple[float, float, int, float]:
     with serve(site) as running:
         args = [sys.executable, "-m", "newsarchive", "crawl", "etoday", "--db", db, *running.mirror_args(),
                 "--no-progress", "--since", today.isoformat(), "--until", today.isoformat(),
                 # a local replay server: the politeness limits for real sites do not apply
                 "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
-                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "CONCURRENT_REQUESTS=16"]
+                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "CONCURRENT_REQUESTS=16",
+                "--set", f"NEWSARCHIVE_EXTRACT_WORKERS={workers}"]
         start = time.perf_counter()
         result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"crawl failed: {result.stderr[-2000:]}")
-    stored = int(result.stderr.split("stored ")[1].split(",")[0])
+    with transaction(db) as session:
+        run = repository.list_runs(session, limit=1)[0]
+        assert run.finished_at is not None
+        run_seconds = (run.finished_at - run.started_at).total_seconds()
+        stored = run.stored
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return stored / elapsed, stored, peak_mb
+    return stored / elapsed, stored / run_seconds, stored, peak_mb
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=1, help="NEWSARCHIVE_EXTRACT_WORKERS for the crawl")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
     today = (datetime.now(KST) - timedelta(hours=0)).date()
@@ -101,12 +112,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or f"sqlite:///{tmp}/bench.db"
         alone = extraction_rate(site)
-        e2e, stored, peak = crawl_rate(site, db, today)
-    print(f"{'pages':>8} {'e2e pages/s':>12} {'extract-only pages/s':>21} {'ratio':>7} {'peak MB':>8}")
-    print(f"{stored:>8} {e2e:>12.1f} {alone:>21.1f} {e2e / alone:>7.0%} {peak:>8.0f}")
+        e2e, in_run, stored, peak = crawl_rate(site, db, today, args.workers)
+    print(f"{'pages':>8} {'e2e pages/s':>12} {'in-run pages/s':>15} {'extract-only pages/s':>21} {'ratio':>7} "
+          f"{'peak MB':>8}")
+    print(f"{stored:>8} {e2e:>12.1f} {in_run:>15.1f} {alone:>21.1f} {e2e / alone:>7.0%} {peak:>8.0f}")
     verdict = "meets" if e2e >= 0.8 * alone and stored == args.n else "MISSES"
     print(f"summary: end to end {e2e:.1f} pages/s = {e2e / alone:.0%} of extraction alone "
-          f"({verdict} the 80% target); stored {stored}/{args.n}; peak RSS {peak:.0f} MB")
+          f"({verdict} the 80% target; {in_run / alone:.0%} over the run's own duration); "
+          f"{args.workers} worker(s); stored {stored}/{args.n}; peak RSS {peak:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from newsarchive.timewindow import KST  # noqa: E402
 from crawler.items import PageItem  # noqa: E402
+from newsarchive.timewindow import KST  # noqa: E402
 from pipelines import neardup  # noqa: E402
 from pipelines.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines.article import Article as Record  # noqa: E402
@@ -185,6 +185,25 @@ def record(item: Synthetic, prefix: str) -> Record:
                   published_at=item.published_at, fetched_at=item.published_at)
 
 
+class _AssignClock:
+    """Seconds spent in neardup.assign (the near-duplicate step of the store path), by wrapping it."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._assign = neardup.assign
+        neardup.assign = self  # type: ignore[assignment]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> neardup.Assignment:
+        started = time.perf_counter()
+        try:
+            return self._assign(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+ASSIGN = _AssignClock()
+
+
 def store(url: str, items: list[Synthetic], prefix: str) -> list[int]:
     """The crawl's store path for a batch of new articles, in one transaction; returns their ids."""
     pages, judged = [], []
@@ -277,21 +296,26 @@ def ingest_cost(directory: str, archive: int, probe: int, seed: int, batch: int,
     fill_archive(full, archive, seed + 2)
     print(f"(built the {archive:,}-article archive in {time.perf_counter() - started:.0f} s)")
     timings: dict[str, list[float]] = {"empty archive": [], f"{archive:,} archived": []}
+    assigning: dict[str, list[float]] = {label: [] for label in timings}
     for run in range(rounds):
         for label in timings:
             url = fresh_db(directory, f"round{run}-empty") if label == "empty archive" else _copy(full, run)
-            started = time.perf_counter()
+            started, ASSIGN.seconds = time.perf_counter(), 0.0
             for at in range(0, len(probes), batch):
                 store(url, probes[at:at + batch], "p")
             timings[label].append((time.perf_counter() - started) / len(probes) * 1000)
+            assigning[label].append(ASSIGN.seconds / len(probes) * 1000)
             for leftover in Path(directory).glob(f"round{run}-*"):
                 leftover.unlink()
     medians = {label: statistics.median(values) for label, values in timings.items()}
+    step = {label: statistics.median(values) for label, values in assigning.items()}
     for label, values in timings.items():
         print(f"{label:>20}: {medians[label]:.2f} ms per article stored (median of "
-              f"{', '.join(f'{v:.2f}' for v in values)}; batches of {batch})")
-    empty, filled = medians.values()
-    print(f"slowdown at {archive:,} archived: store path {filled / empty - 1:+.1%}   (target <= +20%)")
+              f"{', '.join(f'{v:.2f}' for v in values)}; batches of {batch}), of which near-duplicate "
+              f"step {step[label]:.2f} ms")
+    (empty, filled), (empty_step, filled_step) = medians.values(), step.values()
+    print(f"slowdown at {archive:,} archived: store path {filled / empty - 1:+.1%}, near-duplicate step "
+          f"{filled_step / empty_step - 1:+.1%}   (target <= +20%)")
 
 
 def _copy(url: str, run: int) -> str:
