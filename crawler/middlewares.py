@@ -17,7 +17,7 @@ from crawler.database import database_url
 from crawler.urls import canonical_url
 from newsarchive.config import parse_mirrors
 from storage import repository
-from storage.db import transaction
+from storage.db import get_engine
 
 ARTICLE_META = "newsarchive_article"  # set by spiders on article-page requests
 ORIGINAL_URL_META = "newsarchive_original_url"
@@ -39,10 +39,10 @@ class SkipArchivedMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get(ARTICLE_META) or request.meta.get(ORIGINAL_URL_META):
             return
-        with transaction(self.db_url) as session:
-            canon = canonical_url(request.url)
-            archived = (repository.is_archived(session, canon) if self.retry_rejected
-                        else repository.is_known(session, canon))
+        # a plain connection, not an ORM session: this runs for every article request in the crawl process
+        query = repository.known_query(canonical_url(request.url), include_rejected=not self.retry_rejected)
+        with get_engine(self.db_url).connect() as connection:
+            archived = bool(connection.scalar(query))
         if archived:
             assert self.crawler.stats is not None
             runstats.count(self.crawler.stats, "skipped", "archived")

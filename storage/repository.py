@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from newsarchive.timewindow import KST
@@ -24,24 +24,30 @@ def utcnow() -> datetime:
 
 # --- articles -------------------------------------------------------------------------------------
 
-def is_archived(session: Session, canonical_url: str) -> bool:
-    """True when the URL is stored as an article or recorded as a duplicate of one."""
-    return bool(session.scalar(select(
-        exists().where(Article.canonical_url == canonical_url)
-        | exists().where(Duplicate.canonical_url == canonical_url))))
-
-
 PERMANENT_REJECTIONS = ("not an article", "no ministry")
 """Rejections that a re-fetch would not change; such pages are not downloaded again."""
 
 
+def known_query(canonical_url: str, include_rejected: bool = True) -> Select[tuple[bool]]:
+    """One statement: is the URL stored as an article, recorded as a duplicate of one, or (with
+    `include_rejected`) fetched before and rejected for what the page is (not for a fetch error)?"""
+    known = (exists().where(Article.canonical_url == canonical_url)
+             | exists().where(Duplicate.canonical_url == canonical_url))
+    if include_rejected:
+        known = known | exists().where(
+            RejectedPage.url == canonical_url,
+            or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS)))
+    return select(known)
+
+
+def is_archived(session: Session, canonical_url: str) -> bool:
+    """True when the URL is stored as an article or recorded as a duplicate of one."""
+    return bool(session.scalar(known_query(canonical_url, include_rejected=False)))
+
+
 def is_known(session: Session, canonical_url: str) -> bool:
     """Archived, or fetched before and rejected for what the page is (not for a fetch error)."""
-    if is_archived(session, canonical_url):
-        return True
-    return bool(session.scalar(select(exists().where(
-        RejectedPage.url == canonical_url,
-        or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS))))))
+    return bool(session.scalar(known_query(canonical_url)))
 
 
 def article_by_hash(session: Session, content_hash: str) -> Article | None:
