@@ -2,13 +2,16 @@
 
     python bench/search.py                 # 1,000,000 articles on SQLite (takes a while)
     python bench/search.py --n 100000 --pg # smaller, and PostgreSQL side by side
+    python bench/search.py --dir D --keep  # keep the SQLite file in D; then, to query it again:
+    python bench/search.py --dir D --reuse [--reindex]  # --reindex: rebuild only its search index
 
 Article text is recombined from the sentences of the real pages in ../shared/corpus/pages (and any html
 under tests/fixtures): each body is 10-20 sentences drawn at random, so word frequencies and lengths are
-those of real Korean news, not lorem ipsum. Articles are bulk-loaded at schema revision 0001 (executemany
-on SQLite, COPY on PostgreSQL) with the search index taken down; "index build" is then the time to build it
-over all of them (storage.search.rebuild: the same statements migration 0004 runs, through the same
-functions the triggers use). --reuse --reindex rebuilds only the index of a kept file.
+those of real Korean news, not lorem ipsum. (Recombining ~500 sentences makes every common bigram far
+denser than in real news, 30-90% of articles: a hard case for the index.) Articles are bulk-loaded
+(executemany on SQLite, COPY on PostgreSQL) into the current schema with the search index taken down;
+"index build" is then the time to build it over all of them (storage.search.rebuild: the statements
+migration 0004 runs, through the same functions the triggers use).
 
 Each query kind is run over 20 different queries drawn from the corpus, three times each, through the
 public storage.search.search() (so snippets and highlighting are included); p50/p95 are over those 60.

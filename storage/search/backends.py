@@ -3,13 +3,19 @@
 Filters are facet tokens (facets.py) inside the match expression, so the index itself intersects
 them with the query words and only articles that pass are ever walked.
 
-Ranking is bounded: BM25 (SQLite) or ts_rank (PostgreSQL) is computed for at most CANDIDATES matches,
-the most recently archived ones (highest ids: both indexes can walk their matches in that order and
-stop), then the best `limit` of those are returned, newest first on equal scores. A query with fewer
-matches than that is ranked exactly; a very common word (정부 in half the archive) is ranked among its
-newest CANDIDATES matches. Scoring every match instead costs time linear in the number of matches: at
-a million articles a two-syllable word matching 300,000 of them took seconds on SQLite, where the
-target is 50 ms (see bench/search.py)."""
+Ranking is bounded, by the newest CANDIDATES matches (highest ids: both indexes can walk their matches
+in that order and stop): a query with fewer matches is ranked over all of them, a very common word
+(정부 in half the archive) among its newest. Scoring every match instead costs time linear in the
+number of matches: at a million articles a word matching 300,000 of them took seconds on SQLite, where
+the target is 50 ms (see bench/search.py).
+
+SQLite: of those candidates, the RERANK newest whose titles match, then the newest others, are scored
+with BM25 from their text (ranking.py; FTS5's own bm25() counts every match of every phrase in the whole
+index first, 90-180 ms for one longer word at a million articles). Reading a candidate's text is a
+random page read, about 0.2 ms when the page is not cached, hence the smaller scored pool; a title
+match outweighs several body matches in BM25, so putting them first keeps the best of the CANDIDATES
+in it. PostgreSQL: ts_rank over all CANDIDATES.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +24,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, column, func, literal_column, select, table, text
+from sqlalchemy import Connection, column, func, select, table, text
 
 from newsarchive.timewindow import KST
 from storage.models import Article
+from storage.search import ranking
 from storage.search.facets import date_tokens, name_token
-from storage.search.query import Query, to_fts5, to_tsquery
+from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
 CANDIDATES = 2000
+RERANK = 100  # scored from text on SQLite (at least `limit`)
 
 Found = tuple[Any, float]
 """A result row (the article columns search() shows) and its score, higher is better."""
@@ -77,18 +85,24 @@ _COLUMNS = (Article.id, Article.title, Article.source, Article.published_at, Art
 
 
 def sqlite_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]], limit: int) -> list[Found]:
-    fts = table(FTS_TABLE, column("rowid"))
-    # bm25 is smaller for better matches; title hits weigh four times body hits, facets nothing.
-    bm25 = func.bm25(literal_column(FTS_TABLE), 4.0, 1.0, 0.0)
-    match = text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=to_fts5(query, facets))
-    found = conn.execute(select(fts.c.rowid, bm25).where(match)
-                         .order_by(fts.c.rowid.desc()).limit(CANDIDATES)).all()
-    if not found:
+    expr = to_fts5(query, facets)
+    ids = _walk(conn, expr)
+    if not ids:
         return []
-    score = {int(rowid): -float(bm) for rowid, bm in found}
-    # Rank by score in Python, then read the articles table only for the best `limit` (and any tied
-    # with the last of them, whose order the publication date decides): sorting all candidates in SQL
-    # would read every candidate's row, body included.
+    pool = ids
+    if len(ids) > max(RERANK, limit):
+        # Title matches first: with the title weighing four times the body they lead BM25 as a rule.
+        in_title = "(" + " OR ".join(fts5_term(term) for term in query.positive) + ")"
+        titled = set(_matches_from(conn, f"({expr}) AND {{title}} : {in_title}", ids[-1]))
+        pool = ([i for i in ids if i in titled] + [i for i in ids if i not in titled])[:max(RERANK, limit)]
+    # The driver directly, with one placeholder per id: building ORM-typed rows for every candidate
+    # cost a third of the read.
+    texts = {i: (title, f"{subtitle} {body}") for i, title, subtitle, body in conn.exec_driver_sql(
+        f"SELECT id, title, subtitle, body FROM articles WHERE id IN ({', '.join('?' * len(pool))})", tuple(pool))}
+    weights = _term_weights(conn, query) if len(query.positive) > 1 else {}
+    score = ranking.bm25(query, texts, weights)
+    # Only the best `limit` (and any tied with the last of them, whose order the publication date
+    # decides) are read in full.
     ranked = sorted(score, key=score.__getitem__, reverse=True)
     cutoff = score[ranked[min(limit, len(ranked)) - 1]]
     best = [i for i in ranked if score[i] >= cutoff]
@@ -97,6 +111,42 @@ def sqlite_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]
         best = sorted(best, key=lambda i: _order(score[i], dates.get(i), i))[:limit]
     rows = conn.execute(select(*_COLUMNS).where(Article.id.in_(best))).all()
     return sorted(((row, score[row.id]) for row in rows), key=lambda f: _order(f[1], f[0].published_at, f[0].id))
+
+
+def _walk(conn: Connection, expr: str) -> list[int]:
+    """Ids of the newest CANDIDATES matches of an FTS5 expression, newest first."""
+    return list(conn.execute(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr"
+                                  f" ORDER BY rowid DESC LIMIT {CANDIDATES}"), {"expr": expr}).scalars())
+
+
+def _matches_from(conn: Connection, expr: str, floor: int) -> list[int]:
+    """Ids of the matches at or above `floor`. Walked upwards on purpose: walking down, FTS5 checks the
+    bound only at each match, so with no match left above the floor it would search the rest of the
+    index for one (40 ms for a title phrase at a million articles, against 2 ms this way)."""
+    return list(conn.execute(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr AND rowid >= :floor"
+                                  f" ORDER BY rowid LIMIT {CANDIDATES}"), {"expr": expr, "floor": floor}).scalars())
+
+
+# Document frequencies are estimated from the newest matches of each term: the density of its newest
+# DF_SAMPLE matches (or of all its matches among the newest DF_WINDOW articles) times the archive size.
+# That is a few milliseconds per term where counting every match, as FTS5's bm25() does, takes up to
+# 180 ms at a million articles.
+DF_SAMPLE = 200
+DF_WINDOW = 100_000
+
+
+def _term_weights(conn: Connection, query: Query) -> dict[Term, float]:
+    """Each positive term's IDF, from its estimated document frequency. The highest article id stands
+    for the archive size: ids are assigned in order and articles are rarely deleted."""
+    sample = text(f"SELECT count(*), min(rowid) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :t"
+                  f" AND rowid > :floor ORDER BY rowid DESC LIMIT {DF_SAMPLE})")
+    size = int(conn.scalar(select(func.max(Article.id))) or 0)
+    weights: dict[Term, float] = {}
+    for term in dict.fromkeys(query.positive):
+        count, oldest = conn.execute(sample, {"t": fts5_term(term), "floor": size - DF_WINDOW}).one()
+        span = size - oldest + 1 if count >= DF_SAMPLE else min(DF_WINDOW, size)
+        weights[term] = ranking.idf(count / max(span, 1) * size, size)
+    return weights
 
 
 def _order(score: float, published_at: datetime | None, article_id: int) -> tuple[float, bool, float, int]:

@@ -92,7 +92,8 @@ def parse(text: str) -> Query:
 
 # --- SQLite FTS5 ---------------------------------------------------------------------------------
 
-def _fts_term(term: Term) -> str:
+def fts5_term(term: Term) -> str:
+    """One term as an FTS5 phrase (a prefix query for a trailing single syllable)."""
     # Tokens hold no quotes or spaces (see tokens.py), so plain double quotes are safe.
     body = '"' + " ".join(term.tokens) + '"'
     return body + " *" if term.prefix or term.single else body
@@ -100,8 +101,8 @@ def _fts_term(term: Term) -> str:
 
 def _fts_group(group: tuple[Term, ...]) -> str:
     if len(group) == 1:
-        return _fts_term(group[0])
-    return "(" + " OR ".join(_fts_term(t) for t in group) + ")"
+        return fts5_term(group[0])
+    return "(" + " OR ".join(fts5_term(t) for t in group) + ")"
 
 
 def to_fts5(query: Query, facets: Sequence[Sequence[str]] = ()) -> str:
@@ -110,7 +111,7 @@ def to_fts5(query: Query, facets: Sequence[Sequence[str]] = ()) -> str:
     expr = " AND ".join([*("(" + " OR ".join(f'"{tok}"' for tok in group) + ")" for group in facets),
                          *(_fts_group(g) for g in query.groups)])
     for term in query.excluded:
-        expr = f"({expr}) NOT {_fts_term(term)}"
+        expr = f"({expr}) NOT {fts5_term(term)}"
     return expr
 
 
