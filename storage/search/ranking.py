@@ -69,3 +69,9 @@ def bm25(query: Query, texts: Mapping[int, Text], weights: Mapping[Term, float])
             score += weights.get(term, 1.0) * freq * (K1 + 1) / (freq + norm)
         scores[doc] = score
     return scores
+
+
+def mention_test(query: Query) -> Callable[[str], bool]:
+    """A test whether a text (a title) contains any positive term of the query."""
+    counters = [count for count in map(_counter, query.positive) if count is not None]
+    return lambda text: any(count(text) for count in counters)
