@@ -148,3 +148,17 @@ def test_upgrade_indexes_facets_of_existing_articles(db_url: str, start: str) ->
     migrate(db_url, "head")
     assert {hit.id for hit in search(db_url, "교류", ministry="행안부")} == {by["science"]}
     assert {hit.id for hit in search(db_url, "교류", since=date(2024, 4, 1))} == {by["exchange"]}
+
+
+def test_index_can_be_dropped_for_a_bulk_load_and_rebuilt(db_url: str) -> None:
+    from storage.search.rebuild import build_index, drop_index
+
+    by = build_archive(db_url)
+    with get_engine(db_url).begin() as conn:
+        drop_index(conn)
+    late = add(db_url, 9, datetime(2024, 4, 5, 9, 0, tzinfo=KST), ["행정안전부"])  # written while it is down
+    with get_engine(db_url).begin() as conn:
+        build_index(conn)
+    assert {hit.id for hit in search(db_url, "재난", ministry="행안부")} == {by["disaster"], late}
+    newer = add(db_url, 10, datetime(2024, 4, 6, 9, 0, tzinfo=KST), ["행정안전부"])  # the triggers are back
+    assert {hit.id for hit in search(db_url, "재난", since=date(2024, 4, 6))} == {newer}

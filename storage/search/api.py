@@ -10,7 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from pipelines.ministries import resolve_ministry
 from storage.db import get_engine
-from storage.search.backends import Filters, postgres_search, sqlite_search
+from storage.search.backends import postgres_search, sqlite_search
+from storage.search.filters import Filters
 from storage.search.query import SearchError, parse
 from storage.search.snippet import Snippet, make_snippet, spans, term_pattern
 

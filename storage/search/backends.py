@@ -1,7 +1,7 @@
 """The ranked search per dialect: only bound parameters reach SQL (the match expression included).
 
-Filters are facet tokens (facets.py) inside the match expression, so the index itself intersects
-them with the query words and only articles that pass are ever walked.
+Filters are facet tokens (filters.py, facets.py) inside the match expression, so the index itself
+intersects them with the query words and only articles that pass are ever walked.
 
 Ranking is bounded, by the newest CANDIDATES matches (highest ids: both indexes can walk their matches
 in that order and stop): a query with fewer matches is ranked over all of them, a very common word
@@ -22,66 +22,23 @@ the time of a search).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Integer, any_, bindparam, column, func, select, table, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import BindParameter
 
-from newsarchive.timewindow import KST
 from storage.models import Article
 from storage.search import ranking
-from storage.search.facets import date_tokens, name_token
 from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
 CANDIDATES = 2000
-RERANK = 100  # scored from text on SQLite (at least `limit`)
+RERANK = 100  # of those, how many are scored (at least `limit`)
 
 Found = tuple[Any, float]
 """A result row (the article columns search() shows) and its score, higher is better."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    source: str | None = None
-    ministry: str | None = None  # official name
-    since: date | None = None  # inclusive KST days
-    until: date | None = None
-    section: str | None = None
-
-    def facets(self, conn: Connection) -> list[list[str]] | None:
-        """Groups of facet tokens, one of each group required; None if no article can pass."""
-        groups = [[name_token(kind, value)] for kind, value in
-                  (("i", self.ministry), ("s", self.source), ("c", self.section)) if value]
-        if self.since or self.until:
-            oldest, newest = _archive_days(conn)
-            first = self.since or oldest
-            last = self.until or newest
-            if first is None or last is None:  # no article has a publication date
-                return None
-            days = date_tokens(first, last, oldest, newest)
-            if not days:
-                return None
-            groups.append(days)
-        return groups
-
-
-def _archive_days(conn: Connection) -> tuple[date | None, date | None]:
-    """The KST days of the oldest and newest publication dates (two index lookups)."""
-    oldest, newest = conn.execute(select(select(func.min(Article.published_at)).scalar_subquery(),
-                                         select(func.max(Article.published_at)).scalar_subquery())).one()
-
-    def day(value: datetime | str | None) -> date | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # SQLite returns a subquery's value as stored: naive UTC text
-            value = datetime.fromisoformat(value).replace(tzinfo=UTC)
-        return value.astimezone(KST).date()
-
-    return day(oldest), day(newest)
 
 
 _COLUMNS = (Article.id, Article.title, Article.source, Article.published_at, Article.ministries,
