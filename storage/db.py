@@ -41,11 +41,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_search_functions(dbapi_connection: Any, _record: Any) -> None:
-    # The search index triggers (storage/search/schema.py, migration 0002) call ko_bigrams on every
-    # article insert/update/delete, so every SQLite connection must have it.
+    # The search index triggers (storage/search/schema*.py, migrations 0002 and 0004) call these on
+    # every article insert/update/delete, so every SQLite connection must have them.
+    from storage.search.facets import facet_text
     from storage.search.tokens import bigram_text
 
     dbapi_connection.create_function("ko_bigrams", 1, bigram_text, deterministic=True)
+    dbapi_connection.create_function("ko_facets", 4, facet_text, deterministic=True)
 
 
 CONNECT_HOOKS: list[Any] = [_register_search_functions]

@@ -154,7 +154,7 @@ class ArticleBand(Base):
     """One MinHash LSH band of an article's fingerprint, keyed with its publication day (days since
     1970-01-01, KST) so that a look-up reads only the bands of the time window.
 
-    The day leads the key (migration 0004): new articles are recent, so their 32 bands land together at
+    The day leads the key (migration 0005): new articles are recent, so their 32 bands land together at
     the end of the index instead of on 32 random pages, and storing costs the same at any archive size."""
 
     __tablename__ = "article_bands"
@@ -167,7 +167,7 @@ class ArticleBand(Base):
 
 
 class ArticleSignature(Base):
-    """An article's MinHash values and shingle count (migration 0004). Band candidates are screened with
+    """An article's MinHash values and shingle count (migration 0005). Band candidates are screened with
     them, so only plausible near-duplicates have their text compared."""
 
     __tablename__ = "article_signatures"

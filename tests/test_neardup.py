@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from alembic import command
 from sqlalchemy import func, select
 
 from newsarchive.timewindow import KST
 from pipelines import neardup
 from pipelines.article import Article as Record
 from storage import clusters, repository
-from storage.db import transaction
+from storage.db import alembic_config, migrate, transaction
 from storage.models import ArticleBand, ClusterMember
 from tests.site.content_etoday import STORIES
 from tests.site.content_korea_kr import RELEASES
@@ -119,3 +120,33 @@ def test_deleting_an_article_removes_its_bands_and_membership(db_url: str) -> No
         assert session.scalar(select(func.count()).select_from(ArticleBand)
                               .where(ArticleBand.article_id == a)) == 0
         assert clusters.cluster_id_of(session, a) is None
+
+
+def test_screening_dismisses_unrelated_candidates_without_losing_a_trimmed_copy() -> None:
+    original = neardup.fingerprint_of(body(AI_CHIPS.paragraphs))
+    trimmed = neardup.fingerprint_of(body(AI_CHIPS.paragraphs[: max(2, len(AI_CHIPS.paragraphs) // 2)]))
+    other = neardup.fingerprint_of(body(SIXG.paragraphs))
+    assert len(original.signature) == 4 * neardup.NUM_PERM
+    exact = neardup.overlap(original.shingles, trimmed.shingles)
+    estimate = neardup.estimated_overlap(original.size, original.signature, trimmed.size, trimmed.signature)
+    assert exact >= neardup.THRESHOLD and abs(estimate - exact) < 0.3 and estimate >= neardup.SCREEN
+    assert neardup.estimated_overlap(original.size, original.signature, other.size, other.signature) < neardup.SCREEN
+
+
+def test_bands_and_signatures_survive_the_migration_that_rekeyed_them(db_url: str) -> None:
+    first, _ = _store(db_url, "ai-chips", AI_CHIPS.paragraphs, NOON)
+
+    def stored() -> tuple[int, int]:
+        with transaction(db_url) as session:
+            return (int(session.scalar(select(func.count()).select_from(ArticleBand)) or 0),
+                    len(clusters.signatures(session, [first])))
+
+    bands, signatures = stored()
+    assert bands > 0 and signatures == 1
+    command.downgrade(alembic_config(db_url), "0004")  # bands keyed by hash first again, no signatures
+    with transaction(db_url) as session:
+        assert session.scalar(select(func.count()).select_from(ArticleBand)) == bands
+    migrate(db_url, "head")
+    assert stored() == (bands, 0)
+    copy, joined = _store(db_url, "ai-chips-copy", variant(AI_CHIPS.paragraphs), NOON + timedelta(hours=2))
+    assert joined.matched_article_id == first  # found through the re-keyed bands, verified on its text

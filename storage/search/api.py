@@ -10,7 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from pipelines.ministries import resolve_ministry
 from storage.db import get_engine
-from storage.search.backends import Filters, postgres_select, sqlite_select
+from storage.search.backends import postgres_search, sqlite_search
+from storage.search.filters import Filters
 from storage.search.query import SearchError, parse
 from storage.search.snippet import Snippet, make_snippet, spans, term_pattern
 
@@ -41,15 +42,6 @@ class SearchHit:
                 "snippet_text": self.snippet.text, "snippet_spans": [list(s) for s in self.snippet.spans]}
 
 
-def _day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
-    from newsarchive.timewindow import day_bounds
-
-    try:
-        return day_bounds(since, until)
-    except ValueError as exc:
-        raise SearchError(str(exc)) from None
-
-
 def search(db_url: str, query: str, *, source: str | None = None, ministry: str | None = None,
            since: date | None = None, until: date | None = None, section: str | None = None,
            limit: int = 20) -> list[SearchHit]:
@@ -70,13 +62,15 @@ def search(db_url: str, query: str, *, source: str | None = None, ministry: str 
         official = resolve_ministry(ministry)
         if official is None:
             raise SearchError(f"unknown ministry {ministry!r}: give an official name or abbreviation")
-    start, end = _day_bounds(since, until)
-    where = Filters(source, official, start, end, section)
+    if since and until and since > until:
+        raise SearchError(f"--since {since} is after --until {until}")
+    where = Filters(source, official, since, until, section)
     engine = get_engine(db_url)
-    build = postgres_select if engine.dialect.name == "postgresql" else sqlite_select
+    run = postgres_search if engine.dialect.name == "postgresql" else sqlite_search
     try:
         with engine.connect() as conn:
-            rows = conn.execute(build(parsed, where, limit)).all()
+            facets = where.facets(conn)
+            found = run(conn, parsed, facets, limit) if facets is not None else []
     except DBAPIError as exc:
         # Only our own generated expressions reach the engine, so this is a server-side limit or bug.
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -84,8 +78,8 @@ def search(db_url: str, query: str, *, source: str | None = None, ministry: str 
     pattern = term_pattern(parsed.positive)
     return [SearchHit(id=row.id, title=row.title, source=row.source, published_at=row.published_at,
                       ministries=list(row.ministries or []), snippet=make_snippet(row.body, pattern),
-                      url=row.url, score=float(row.score), section=row.section,
-                      title_spans=spans(row.title, pattern)) for row in rows]
+                      url=row.url, score=score, section=row.section,
+                      title_spans=spans(row.title, pattern)) for row, score in found]
 
 
 

@@ -8,6 +8,7 @@ parameter."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.search.tokens import is_single_cjk, runs, tokens
@@ -91,7 +92,8 @@ def parse(text: str) -> Query:
 
 # --- SQLite FTS5 ---------------------------------------------------------------------------------
 
-def _fts_term(term: Term) -> str:
+def fts5_term(term: Term) -> str:
+    """One term as an FTS5 phrase (a prefix query for a trailing single syllable)."""
     # Tokens hold no quotes or spaces (see tokens.py), so plain double quotes are safe.
     body = '"' + " ".join(term.tokens) + '"'
     return body + " *" if term.prefix or term.single else body
@@ -99,15 +101,17 @@ def _fts_term(term: Term) -> str:
 
 def _fts_group(group: tuple[Term, ...]) -> str:
     if len(group) == 1:
-        return _fts_term(group[0])
-    return "(" + " OR ".join(_fts_term(t) for t in group) + ")"
+        return fts5_term(group[0])
+    return "(" + " OR ".join(fts5_term(t) for t in group) + ")"
 
 
-def to_fts5(query: Query) -> str:
-    """The FTS5 MATCH expression for the query."""
-    expr = " AND ".join(_fts_group(g) for g in query.groups)
+def to_fts5(query: Query, facets: Sequence[Sequence[str]] = ()) -> str:
+    """The FTS5 MATCH expression for the query; `facets`: groups of facet tokens (facets.py), one of
+    each group must be present. Facet tokens go first: the rarest list then tends to lead the walk."""
+    expr = " AND ".join([*("(" + " OR ".join(f'"{tok}"' for tok in group) + ")" for group in facets),
+                         *(_fts_group(g) for g in query.groups)])
     for term in query.excluded:
-        expr = f"({expr}) NOT {_fts_term(term)}"
+        expr = f"({expr}) NOT {fts5_term(term)}"
     return expr
 
 
@@ -120,9 +124,10 @@ def _ts_term(term: Term) -> str:
     return "(" + " <-> ".join(parts) + ")"
 
 
-def to_tsquery(query: Query) -> str:
+def to_tsquery(query: Query, facets: Sequence[Sequence[str]] = ()) -> str:
     """The tsquery text for the query (to be cast with ::tsquery, bypassing the text parser)."""
-    expr = " & ".join("(" + " | ".join(_ts_term(t) for t in g) + ")" for g in query.groups)
+    expr = " & ".join([*("(" + " | ".join(f"'{tok}'" for tok in group) + ")" for group in facets),
+                       *("(" + " | ".join(_ts_term(t) for t in g) + ")" for g in query.groups)])
     for term in query.excluded:
         expr += f" & !{_ts_term(term)}"
     return expr

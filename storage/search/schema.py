@@ -58,6 +58,19 @@ SQLITE_DOWN = [
 
 _CJK_PG = "가-힣぀-ヿ㐀-䶿一-鿿豈-﫿"  # the same ranges as tokens.CJK
 
+PG_DOC = "setweight(ko_tsvector({r}.title), 'A') || ko_tsvector(coalesce({r}.subtitle, '') || ' ' || {r}.body)"
+
+PG_SYNC_FUNCTION = f"""CREATE FUNCTION {PG_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO {PG_TABLE}(article_id, doc) VALUES (NEW.id, {PG_DOC.format(r='NEW')})
+  ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc;
+  RETURN NULL;
+END
+$fn$"""
+
+PG_SYNC_TRIGGER = f"""CREATE TRIGGER {PG_TABLE}_sync AFTER INSERT OR UPDATE OF title, subtitle, body ON articles
+  FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_sync()"""
+
 PG_UP = [
     f"""CREATE FUNCTION ko_tokens(doc text) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
@@ -91,20 +104,9 @@ $fn$""",
   doc tsvector NOT NULL
 )""",
     f"CREATE INDEX ix_{PG_TABLE}_doc ON {PG_TABLE} USING gin (doc)",
-    f"""CREATE FUNCTION {PG_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO {PG_TABLE}(article_id, doc)
-  VALUES (NEW.id, setweight(ko_tsvector(NEW.title), 'A')
-                  || ko_tsvector(coalesce(NEW.subtitle, '') || ' ' || NEW.body))
-  ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc;
-  RETURN NULL;
-END
-$fn$""",
-    f"""CREATE TRIGGER {PG_TABLE}_sync AFTER INSERT OR UPDATE OF title, subtitle, body ON articles
-  FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_sync()""",
-    f"""INSERT INTO {PG_TABLE}(article_id, doc)
-  SELECT id, setweight(ko_tsvector(title), 'A') || ko_tsvector(coalesce(subtitle, '') || ' ' || body)
-  FROM articles""",
+    PG_SYNC_FUNCTION,
+    PG_SYNC_TRIGGER,
+    f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {PG_DOC.format(r='articles')} FROM articles",
 ]
 
 PG_DOWN = [
