@@ -36,4 +36,5 @@ page_failed = object()
 
 
 class RecordedDrop(DropItem):
-    """An item the pipeline dropped and already recorded in rejected_pages (with the run's counts)."""
+    """An item the pipeline dropped and counted itself: its page is in rejected_pages already (written with
+    its batch), or, when the database or the worker failed, not recorded so that the next crawl tries it."""
