@@ -101,8 +101,7 @@ class ArchivePipeline:
         try:
             outcomes: list[Outcome] = job.result()
         except Exception as exc:  # the worker died (e.g. out of memory): the pages are not archived
-            reason = f"worker error: {type(exc).__name__}"
-            outcomes = [Outcome("failed", reason, dropped=f"{reason}: {exc}"[:250]) for _ in batch]
+            outcomes = [Outcome.failure("worker error", exc) for _ in batch]
         for (_, waiter), outcome in zip(batch, outcomes, strict=True):
             if not waiter.done():
                 waiter.set_result(outcome)

@@ -34,6 +34,12 @@ class Outcome:
     dropped: str | None = None
     article: Article | None = None
 
+    @classmethod
+    def failure(cls, kind: str, exc: BaseException) -> Outcome:
+        """A page lost to an error (`kind`: store error, worker error), counted by the error's type."""
+        reason = f"{kind}: {type(exc).__name__}"
+        return cls("failed", reason, dropped=f"{reason}: {exc}"[:250])
+
 
 def ingest(pages: Sequence[PageItem], policy: Policy) -> list[Outcome]:
     judged: list[ExtractedItem | Rejected] = []
@@ -55,8 +61,7 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
                 if outcome.dropped:
                     repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped)
     except (SQLAlchemyError, DatabaseError) as exc:  # the database failed: nothing of the batch is kept
-        reason = f"store error: {type(exc).__name__}"
-        return [Outcome("failed", reason, dropped=f"{reason}: {exc}"[:250]) for _ in pages]
+        return [Outcome.failure("store error", exc) for _ in pages]
     return outcomes
 
 
@@ -74,8 +79,7 @@ def _outcome(session: Session, item: ExtractedItem | Rejected, policy: Policy) -
                 return Outcome("failed", "store error: IntegrityError",
                                dropped=f"store error: conflicting write for {item.article.canonical_url}")
         except Exception as exc:  # one article's failure must not undo the batch
-            reason = f"store error: {type(exc).__name__}"
-            return Outcome("failed", reason, dropped=f"{reason}: {exc}"[:250])
+            return Outcome.failure("store error", exc)
     raise AssertionError("unreachable")
 
 
