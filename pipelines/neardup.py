@@ -162,7 +162,7 @@ def fingerprint(session: Session, article_id: int, body: str, published_at: date
     made = made or fingerprint_of(body)
     _recent.put(session, article_id, made.shingles)
     if replace:
-        clusters.delete_bands(session, article_id)
+        clusters.delete_fingerprint(session, article_id)
     clusters.add_bands(session, article_id, day_number(published_at), made.keys)
     if made.signature:
         clusters.add_signature(session, article_id, made.size, made.signature)

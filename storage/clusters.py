@@ -31,7 +31,8 @@ def add_bands(session: Session, article_id: int, day: int, keys: Sequence[int]) 
                                               for k in unique])
 
 
-def delete_bands(session: Session, article_id: int) -> None:
+def delete_fingerprint(session: Session, article_id: int) -> None:
+    """The article's bands and signature, before a revised body is fingerprinted again."""
     session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
     session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
 

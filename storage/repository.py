@@ -45,11 +45,6 @@ def is_archived(session: Session, canonical_url: str) -> bool:
     return bool(session.scalar(known_query(canonical_url, include_rejected=False)))
 
 
-def is_known(session: Session, canonical_url: str) -> bool:
-    """Archived, or fetched before and rejected for what the page is (not for a fetch error)."""
-    return bool(session.scalar(known_query(canonical_url)))
-
-
 def article_by_hash(session: Session, content_hash: str) -> Article | None:
     return session.scalar(select(Article).where(Article.content_hash == content_hash))
 
