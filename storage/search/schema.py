@@ -24,7 +24,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     return not (type_ == "table" and name in SEARCH_TABLES)
 
 
-_SQLITE_BODY = "coalesce({r}.subtitle, '') || ' ' || {r}.body"
+BODY = "coalesce({r}.subtitle, '') || ' ' || {r}.body"  # what both indexes take as the body of row {r}
 
 SQLITE_UP = [
     # tokenize='ascii': the text is already tokens separated by spaces; 'ascii' keeps every non-ASCII
@@ -32,21 +32,21 @@ SQLITE_UP = [
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='', tokenize='ascii')",
     f"""CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON articles BEGIN
   INSERT INTO {FTS_TABLE}(rowid, title, body)
-  VALUES (new.id, ko_bigrams(new.title), ko_bigrams({_SQLITE_BODY.format(r='new')}));
+  VALUES (new.id, ko_bigrams(new.title), ko_bigrams({BODY.format(r='new')}));
 END""",
     # A contentless table deletes by being given the exact tokens it indexed.
     f"""CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON articles BEGIN
   INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body)
-  VALUES ('delete', old.id, ko_bigrams(old.title), ko_bigrams({_SQLITE_BODY.format(r='old')}));
+  VALUES ('delete', old.id, ko_bigrams(old.title), ko_bigrams({BODY.format(r='old')}));
 END""",
     f"""CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF id, title, subtitle, body ON articles BEGIN
   INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body)
-  VALUES ('delete', old.id, ko_bigrams(old.title), ko_bigrams({_SQLITE_BODY.format(r='old')}));
+  VALUES ('delete', old.id, ko_bigrams(old.title), ko_bigrams({BODY.format(r='old')}));
   INSERT INTO {FTS_TABLE}(rowid, title, body)
-  VALUES (new.id, ko_bigrams(new.title), ko_bigrams({_SQLITE_BODY.format(r='new')}));
+  VALUES (new.id, ko_bigrams(new.title), ko_bigrams({BODY.format(r='new')}));
 END""",
     f"""INSERT INTO {FTS_TABLE}(rowid, title, body)
-  SELECT id, ko_bigrams(title), ko_bigrams({_SQLITE_BODY.format(r='articles')}) FROM articles""",
+  SELECT id, ko_bigrams(title), ko_bigrams({BODY.format(r='articles')}) FROM articles""",
 ]
 
 SQLITE_DOWN = [
@@ -58,15 +58,21 @@ SQLITE_DOWN = [
 
 _CJK_PG = "가-힣぀-ヿ㐀-䶿一-鿿豈-﫿"  # the same ranges as tokens.CJK
 
-PG_DOC = "setweight(ko_tsvector({r}.title), 'A') || ko_tsvector(coalesce({r}.subtitle, '') || ' ' || {r}.body)"
+PG_DOC = "setweight(ko_tsvector({r}.title), 'A') || ko_tsvector(" + BODY + ")"
 
-PG_SYNC_FUNCTION = f"""CREATE FUNCTION {PG_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
+
+def pg_sync_function(doc: str, create: str = "CREATE") -> str:
+    """The trigger function that writes row NEW's index entry as `doc` (a template over {r})."""
+    return f"""{create} FUNCTION {PG_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  INSERT INTO {PG_TABLE}(article_id, doc) VALUES (NEW.id, {PG_DOC.format(r='NEW')})
+  INSERT INTO {PG_TABLE}(article_id, doc) VALUES (NEW.id, {doc.format(r='NEW')})
   ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc;
   RETURN NULL;
 END
 $fn$"""
+
+
+PG_SYNC_FUNCTION = pg_sync_function(PG_DOC)
 
 PG_SYNC_TRIGGER = f"""CREATE TRIGGER {PG_TABLE}_sync AFTER INSERT OR UPDATE OF title, subtitle, body ON articles
   FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_sync()"""

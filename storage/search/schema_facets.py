@@ -13,8 +13,7 @@ from storage.search import schema
 from storage.search.facets import FACET_MARK
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
-_BODY = "coalesce({r}.subtitle, '') || ' ' || {r}.body"
-_VALUES = ("{r}.id, ko_bigrams({r}.title), ko_bigrams(" + _BODY + "), "
+_VALUES = ("{r}.id, ko_bigrams({r}.title), ko_bigrams(" + schema.BODY + "), "
            "ko_facets({r}.source, {r}.section, {r}.ministries, {r}.published_at)")
 _COLUMNS = f"{FTS_TABLE}(rowid, title, body, facets)"
 _DELETE = f"{FTS_TABLE}({FTS_TABLE}, rowid, title, body, facets)"
@@ -40,12 +39,7 @@ END""",
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')",
 ]
 
-SQLITE_DOWN = [
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
-]
+SQLITE_DOWN = schema.SQLITE_DOWN  # the table and its three triggers go the same way, whatever the columns
 
 PG_DOC = (schema.PG_DOC
            + " || array_to_tsvector(ko_facets({r}.source, {r}.section, {r}.ministries, {r}.published_at))")
@@ -73,13 +67,7 @@ RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
                          '{FACET_MARK}d' || to_char(d, 'YYYYMMDD')] END
   FROM (SELECT (published_at AT TIME ZONE 'UTC') + interval '9 hours' AS d) AS kst
 $fn$""",
-    f"""CREATE OR REPLACE FUNCTION {PG_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  INSERT INTO {PG_TABLE}(article_id, doc) VALUES (NEW.id, {PG_DOC.format(r='NEW')})
-  ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc;
-  RETURN NULL;
-END
-$fn$""",
+    schema.pg_sync_function(PG_DOC, "CREATE OR REPLACE"),
     f"DROP TRIGGER {PG_TABLE}_sync ON articles",
     PG_SYNC_TRIGGER,
     f"UPDATE {PG_TABLE} SET doc = {PG_DOC.format(r='a')} FROM articles AS a WHERE a.id = {PG_TABLE}.article_id",
