@@ -186,14 +186,14 @@ def record(item: Synthetic, prefix: str) -> Record:
 
 
 class _AssignClock:
-    """Seconds spent in neardup.assign (the near-duplicate step of the store path), by wrapping it."""
+    """Seconds spent in neardup.assign_all (the near-duplicate step of the store path), by wrapping it."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
-        self._assign = neardup.assign
-        neardup.assign = self  # type: ignore[assignment]
+        self._assign = neardup.assign_all
+        neardup.assign_all = self  # type: ignore[assignment]
 
-    def __call__(self, *args: Any, **kwargs: Any) -> neardup.Assignment:
+    def __call__(self, *args: Any, **kwargs: Any) -> list[neardup.Assignment]:
         started = time.perf_counter()
         try:
             return self._assign(*args, **kwargs)

@@ -1,15 +1,17 @@
-"""Downloader middlewares: skip archived articles before download, send hosts to a mirror, back off retries."""
+"""Middlewares: skip archived articles before they are requested (spider middleware), send hosts to a
+mirror and back off retries (downloader middlewares)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from crawler import runstats
@@ -24,8 +26,9 @@ ORIGINAL_URL_META = "newsarchive_original_url"
 
 
 class SkipArchivedMiddleware:
-    """Drops an article request whose canonical URL is already archived (or was fetched before and is
-    not an article we keep), before it is downloaded."""
+    """Spider middleware: of the article requests a listing yields, drops those whose canonical URL is
+    already archived (or was fetched before and is not an article we keep), before they are scheduled.
+    The listing's article requests are held until the listing is parsed and checked with one query."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -36,17 +39,44 @@ class SkipArchivedMiddleware:
     def from_crawler(cls, crawler: Crawler) -> SkipArchivedMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
-        if not request.meta.get(ARTICLE_META) or request.meta.get(ORIGINAL_URL_META):
-            return
-        # a plain connection, not an ORM session: this runs for every article request in the crawl process
-        query = repository.known_query(canonical_url(request.url), include_rejected=not self.retry_rejected)
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        held: list[Request] = []
+        for output in result:
+            if _is_article_request(output):
+                held.append(output)
+            else:
+                yield output
+        yield from self._not_archived(held)
+
+    async def process_spider_output_async(self, response: Response,
+                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        held: list[Request] = []
+        async for output in result:
+            if _is_article_request(output):
+                held.append(output)
+            else:
+                yield output
+        for request in self._not_archived(held):
+            yield request
+
+    def _not_archived(self, requests: list[Request]) -> list[Request]:
+        if not requests:
+            return []
+        canonical = {id(request): canonical_url(request.url) for request in requests}
         with get_engine(self.db_url).connect() as connection:
-            archived = bool(connection.scalar(query))
-        if archived:
-            assert self.crawler.stats is not None
-            runstats.count(self.crawler.stats, "skipped", "archived")
-            raise IgnoreRequest(f"already archived: {request.url}")
+            known = repository.known_urls(connection, canonical.values(), include_rejected=not self.retry_rejected)
+        assert self.crawler.stats is not None
+        kept = []
+        for request in requests:
+            if canonical[id(request)] in known:
+                runstats.count(self.crawler.stats, "skipped", "archived")
+            else:
+                kept.append(request)
+        return kept
+
+
+def _is_article_request(output: Any) -> bool:
+    return isinstance(output, Request) and bool(output.meta.get(ARTICLE_META))
 
 
 class HostMirrorMiddleware:

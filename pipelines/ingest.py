@@ -1,12 +1,14 @@
 """One batch of fetched pages through extraction, dedup and storage, as the crawl's worker processes run
 it: every page is judged first (CPU only), then all are stored in one transaction that holds the
 archive's writer lock (storage.db.write_transaction). One transaction per batch instead of per article
-keeps the cost of storing flat as the archive grows (bench/dedup.py); a savepoint per article keeps one
-bad article from undoing the others. Pages that are not archived are recorded in `rejected_pages` in the
-same transaction."""
+keeps the cost of storing flat as the archive grows (bench/dedup.py). The batch is written with a few
+statements (pipelines.store.store_batch) in one savepoint; if that fails, the articles are stored again one
+by one, each in its own savepoint, so one bad article does not undo the others. Pages that are not
+archived are recorded in `rejected_pages` in the same transaction."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,9 +21,11 @@ from pipelines import revisions
 from pipelines.article import Article
 from pipelines.dedup import Verdict
 from pipelines.extract_stage import ExtractedItem, Policy, Rejected, judge
-from pipelines.store import store
+from pipelines.store import store, store_batch
 from storage import repository
 from storage.db import DatabaseError, write_transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
     """Store the judged pages in one transaction; an outcome per page."""
     try:
         with write_transaction(policy.db_url) as session:
-            outcomes = [_outcome(session, item, policy) for item in judged]
+            outcomes = _batch_outcomes(session, judged, policy)
+            if outcomes is None:
+                outcomes = [_outcome(session, item, policy) for item in judged]
             for page, outcome in zip(pages, outcomes, strict=True):
                 if outcome.dropped:
                     repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped)
@@ -65,7 +71,26 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
     return outcomes
 
 
+def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected],
+                    policy: Policy) -> list[Outcome] | None:
+    """The whole batch in one savepoint (store_batch); None when that failed, and the caller then stores
+    article by article, so that one bad article loses only itself."""
+    if policy.revisit:
+        return None
+    extracted = [item for item in judged if isinstance(item, ExtractedItem)]
+    try:
+        with session.begin_nested():
+            verdicts = iter(store_batch(session, extracted, policy))
+    except Exception as exc:  # whatever it was, the article-by-article path decides per article
+        log.warning("storing the batch at once failed (%s: %s); storing article by article",
+                    type(exc).__name__, exc)
+        return None
+    return [_outcome(session, item, policy) if isinstance(item, Rejected) else _verdict_outcome(item, *next(verdicts))
+            for item in judged]
+
+
 def _outcome(session: Session, item: ExtractedItem | Rejected, policy: Policy) -> Outcome:
+    """One page, in its own savepoint."""
     if isinstance(item, Rejected):
         return Outcome(item.counter, item.reason, dropped=item.reason)
     for attempt in (1, 2):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -160,13 +161,17 @@ def fingerprint(session: Session, article_id: int, body: str, published_at: date
     """Store the article's bands and signature (replacing old ones after a revision); returns the
     fingerprint. `made` is the body's fingerprint when it was computed already (by the extraction worker)."""
     made = made or fingerprint_of(body)
-    _recent.put(session, article_id, made.shingles)
     if replace:
         clusters.delete_fingerprint(session, article_id)
-    clusters.add_bands(session, article_id, day_number(published_at), made.keys)
-    if made.signature:
-        clusters.add_signature(session, article_id, made.size, made.signature)
+    _store_fingerprints(session, [(article_id, published_at, made)])
     return made
+
+
+def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+    for article_id, _, fingerprint_ in made:
+        _recent.put(session, article_id, fingerprint_.shingles)
+    clusters.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
+                                        for article_id, published_at, f in made])
 
 
 def best_match(session: Session, article_id: int, made: Fingerprint,
@@ -175,9 +180,63 @@ def best_match(session: Session, article_id: int, made: Fingerprint,
     if made.size < MIN_SHINGLES:
         return None
     day = day_number(published_at)
-    candidates = clusters.candidates(session, list(made.keys), day - WINDOW_DAYS, day + WINDOW_DAYS,
-                                     exclude=article_id, limit=MAX_CANDIDATES)
-    stored = clusters.signatures(session, candidates)
+    bands = _Bands(clusters.band_rows(session, made.keys, _window(day)))
+    candidates = bands.ranked(made, day, exclude=article_id)
+    return _closest(session, made, candidates, clusters.signatures(session, candidates))
+
+
+def assign(session: Session, article_id: int, body: str, published_at: datetime | None,
+           made: Fingerprint | None = None) -> Assignment:
+    """Fingerprint a newly stored article and put it in the cluster of its closest near-duplicate."""
+    return assign_all(session, [(article_id, published_at, made or fingerprint_of(body))])[0]
+
+
+def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]]) -> list[Assignment]:
+    """`assign` for articles just stored: each is matched against the archive as it was before it (the
+    articles with smaller ids), exactly as if they were assigned one by one in id order, but the
+    fingerprints are written and the candidates read with one statement each for all of them."""
+    _store_fingerprints(session, new)
+    judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
+              if made.size >= MIN_SHINGLES]
+    bands = _Bands(clusters.band_rows(session, {key for _, _, made in judged for key in made.keys},
+                                      {day for _, center, _ in judged for day in _window(center)}))
+    ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)
+              for article_id, day, made in judged}
+    stored = clusters.signatures(session, sorted({c for candidates in ranked.values() for c in candidates}))
+    found: dict[int, Assignment] = {}
+    for article_id, _, made in sorted(judged, key=lambda new_article: new_article[0]):
+        match = _closest(session, made, ranked[article_id], stored)
+        if match is not None:
+            found[article_id] = _link(session, article_id, *match)
+    return [found.get(article_id, Assignment(None)) for article_id, _, _ in new]
+
+
+def _window(day: int) -> range:
+    return range(day - WINDOW_DAYS, day + WINDOW_DAYS + 1)
+
+
+class _Bands:
+    """Stored band rows by band key, to rank the candidates of many articles from one read."""
+
+    def __init__(self, rows: Sequence[tuple[int, int, int]]):
+        self.by_key: dict[int, list[tuple[int, int]]] = {}
+        for article_id, band_day, key in rows:
+            self.by_key.setdefault(key, []).append((article_id, band_day))
+
+    def ranked(self, made: Fingerprint, day: int, exclude: int, below: int | None = None) -> list[int]:
+        """The MAX_CANDIDATES articles sharing most bands with `made` within the window around `day`
+        (ties: lowest id first); with `below`, only articles stored before that id."""
+        shared: Counter[int] = Counter(
+            article_id for key in set(made.keys) for article_id, band_day in self.by_key.get(key, ())
+            if abs(band_day - day) <= WINDOW_DAYS and article_id != exclude and (below is None or article_id < below))
+        ordered = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+        return [article_id for article_id, _ in ordered[:MAX_CANDIDATES]]
+
+
+def _closest(session: Session, made: Fingerprint, candidates: Sequence[int],
+             stored: dict[int, tuple[int, bytes]]) -> tuple[int, float] | None:
+    """Of the candidates, the one whose text overlaps `made` most, if at least THRESHOLD; candidates are
+    screened with their stored MinHash values first."""
     plausible = [cand_id for cand_id in candidates
                  if cand_id not in stored  # archived before signatures were kept: compare the text
                  or estimated_overlap(made.size, made.signature, *stored[cand_id]) >= SCREEN]
@@ -193,16 +252,6 @@ def best_match(session: Session, article_id: int, made: Fingerprint,
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (cand_id, score)
     return best
-
-
-def assign(session: Session, article_id: int, body: str, published_at: datetime | None,
-           made: Fingerprint | None = None) -> Assignment:
-    """Fingerprint a newly stored article and put it in the cluster of its closest near-duplicate."""
-    made = fingerprint(session, article_id, body, published_at, made=made)
-    match = best_match(session, article_id, made, published_at)
-    if match is None:
-        return Assignment(None)
-    return _link(session, article_id, *match)
 
 
 def _link(session: Session, article_id: int, other_id: int, score: float) -> Assignment:

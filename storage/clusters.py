@@ -3,7 +3,7 @@ never commit: callers own transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -24,11 +24,18 @@ from storage.repository import utcnow
 
 # --- bands ----------------------------------------------------------------------------------------
 
-def add_bands(session: Session, article_id: int, day: int, keys: Sequence[int]) -> None:
-    unique = sorted(set(keys))
-    if unique:
-        session.execute(insert(ArticleBand), [{"band_hash": k, "day": day, "article_id": article_id}
-                                              for k in unique])
+def add_fingerprints(session: Session, rows: Sequence[tuple[int, int, Sequence[int], int, bytes]]) -> None:
+    """Bands and signatures of several articles: (article id, day, band keys, shingle count, MinHash
+    values); an empty signature is not stored. One multi-row statement per table."""
+    bands = [{"band_hash": key, "day": day, "article_id": article_id}
+             for article_id, day, keys, _, _ in rows for key in sorted(set(keys))]
+    signatures = [{"article_id": article_id, "shingles": size, "minhash": minhash}
+                  for article_id, _, _, size, minhash in rows if minhash]
+    connection = session.connection()
+    if bands:
+        connection.execute(insert(ArticleBand), bands)
+    if signatures:
+        connection.execute(insert(ArticleSignature), signatures)
 
 
 def delete_fingerprint(session: Session, article_id: int) -> None:
@@ -37,25 +44,14 @@ def delete_fingerprint(session: Session, article_id: int) -> None:
     session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
 
 
-def candidates(session: Session, keys: Sequence[int], first_day: int, last_day: int, exclude: int,
-               limit: int) -> list[int]:
-    """Articles sharing a band with `keys` and published between the two days, most shared bands first."""
-    if not keys:
+def band_rows(session: Session, keys: Collection[int], days: Collection[int]) -> list[tuple[int, int, int]]:
+    """(article id, day, band hash) of every stored band with one of these keys on one of these days."""
+    if not keys or not days:
         return []
-    shared = func.count().label("shared")
     # Days as a list, not a range: (day, band_hash) pairs are then direct look-ups in the primary key.
-    query = (select(ArticleBand.article_id, shared)
-             .where(ArticleBand.day.in_(range(first_day, last_day + 1)),
-                    ArticleBand.band_hash.in_(sorted(set(keys))), ArticleBand.article_id != exclude)
-             .group_by(ArticleBand.article_id)
-             .order_by(shared.desc(), ArticleBand.article_id)
-             .limit(limit))
-    return [row.article_id for row in session.execute(query)]
-
-
-def add_signature(session: Session, article_id: int, shingles: int, minhash: bytes) -> None:
-    session.execute(insert(ArticleSignature), [{"article_id": article_id, "shingles": shingles,
-                                                "minhash": minhash}])
+    query = select(ArticleBand.article_id, ArticleBand.day, ArticleBand.band_hash).where(
+        ArticleBand.day.in_(sorted(set(days))), ArticleBand.band_hash.in_(sorted(set(keys))))
+    return [(row.article_id, row.day, row.band_hash) for row in session.execute(query)]
 
 
 def signatures(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, bytes]]:
@@ -77,10 +73,7 @@ def bodies(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
 # --- clusters -------------------------------------------------------------------------------------
 
 def new_cluster(session: Session) -> int:
-    cluster = StoryCluster(created_at=utcnow())
-    session.add(cluster)
-    session.flush()
-    return cluster.id
+    return session.execute(insert(StoryCluster).returning(StoryCluster.id), {"created_at": utcnow()}).scalar_one()
 
 
 def cluster_id_of(session: Session, article_id: int) -> int | None:
@@ -88,9 +81,8 @@ def cluster_id_of(session: Session, article_id: int) -> int | None:
 
 
 def join(session: Session, article_id: int, cluster_id: int, similarity: float) -> None:
-    session.add(ClusterMember(article_id=article_id, cluster_id=cluster_id, similarity=round(similarity, 4),
-                              joined_at=utcnow()))
-    session.flush()
+    session.execute(insert(ClusterMember), [{"article_id": article_id, "cluster_id": cluster_id,
+                                             "similarity": round(similarity, 4), "joined_at": utcnow()}])
 
 
 @dataclass(frozen=True)

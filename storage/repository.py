@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from newsarchive.timewindow import KST
@@ -28,21 +28,31 @@ PERMANENT_REJECTIONS = ("not an article", "no ministry")
 """Rejections that a re-fetch would not change; such pages are not downloaded again."""
 
 
-def known_query(canonical_url: str, include_rejected: bool = True) -> Select[tuple[bool]]:
-    """One statement: is the URL stored as an article, recorded as a duplicate of one, or (with
-    `include_rejected`) fetched before and rejected for what the page is (not for a fetch error)?"""
-    known = (exists().where(Article.canonical_url == canonical_url)
-             | exists().where(Duplicate.canonical_url == canonical_url))
-    if include_rejected:
-        known = known | exists().where(
-            RejectedPage.url == canonical_url,
-            or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS)))
-    return select(known)
+KNOWN_CHUNK = 500  # URLs per statement: within every database's bound-parameter limit
+
+
+def known_urls(connection: Connection | Session, urls: Collection[str],
+               include_rejected: bool = True) -> set[str]:
+    """Which of these canonical URLs the archive knows: stored as an article, recorded as a duplicate
+    of one, or (with `include_rejected`) fetched before and rejected for what the page is (not for a
+    fetch error). One statement per KNOWN_CHUNK URLs, so a whole listing is checked at once."""
+    ordered = sorted(set(urls))
+    found: set[str] = set()
+    for start in range(0, len(ordered), KNOWN_CHUNK):
+        chunk = ordered[start:start + KNOWN_CHUNK]
+        parts = [select(Article.canonical_url).where(Article.canonical_url.in_(chunk)),
+                 select(Duplicate.canonical_url).where(Duplicate.canonical_url.in_(chunk))]
+        if include_rejected:
+            parts.append(select(RejectedPage.url).where(
+                RejectedPage.url.in_(chunk),
+                or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS))))
+        found.update(connection.scalars(union(*parts)))
+    return found
 
 
 def is_archived(session: Session, canonical_url: str) -> bool:
     """True when the URL is stored as an article or recorded as a duplicate of one."""
-    return bool(session.scalar(known_query(canonical_url, include_rejected=False)))
+    return bool(known_urls(session, [canonical_url], include_rejected=False))
 
 
 def article_by_hash(session: Session, content_hash: str) -> Article | None:
@@ -65,11 +75,15 @@ def add_article(session: Session, record: ArticleRecord, html: bytes, encoding: 
     return row
 
 
+ARTICLE_FIELDS = ("url", "canonical_url", "source", "title", "subtitle", "body", "authors", "section",
+                  "images", "language", "ministries", "attachments", "content_hash")
+"""Columns of `articles` copied as they are from the extracted record (the dates are converted)."""
+
+
 def apply_record(row: Article, record: ArticleRecord) -> None:
     """Copy extracted fields onto a row (used for new rows and re-extraction)."""
     data = record.to_dict()
-    for key in ("url", "canonical_url", "source", "title", "subtitle", "body", "authors", "section",
-                "images", "language", "ministries", "attachments", "content_hash"):
+    for key in ARTICLE_FIELDS:
         setattr(row, key, data[key])
     row.published_at = record.published_at
     row.modified_at = record.modified_at

@@ -3,28 +3,36 @@ page, rejections recorded, and two workers storing at once never store a page tw
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from crawler.items import PageItem
 from newsarchive.timewindow import KST
-from pipelines.extract_stage import Policy
-from pipelines.ingest import ingest
+from pipelines.extract_stage import ExtractedItem, Policy, Rejected, judge
+from pipelines.ingest import ingest, store_all
 from storage import repository
-from storage.db import transaction
-from storage.models import Article, Duplicate, RejectedPage
-from tests.site.content_etoday import STORIES
+from storage.db import get_engine, migrate, transaction
+from storage.models import Article, ClusterMember, Duplicate, RejectedPage
+from tests.conftest import create_pg_database, drop_pg_database
+from tests.site.content_etoday import STORIES, Story
 from tests.site.etoday_article import article_html
 
 TODAY = date(2026, 3, 2)
 BASE = "https://www.etoday.co.kr/news/view/"
 
 
-def _page(story_index: int, article_id: int) -> PageItem:
-    story = [s for s in STORIES if s.kind == "article" and s.charset == "utf-8" and s.duplicate_of is None][story_index]
+def _page(story_index: int, article_id: int, keep: slice = slice(None)) -> PageItem:
+    """The page of a fixture story under another id; `keep` selects its paragraphs (a near copy)."""
+    story: Story = [s for s in STORIES if s.kind == "article" and s.charset == "utf-8"
+                    and s.duplicate_of is None][story_index]
+    story = dataclasses.replace(story, paragraphs=story.paragraphs[keep])
     html = article_html(story, TODAY, others=[]).encode("utf-8")
     return PageItem(url=f"{BASE}{article_id}", html=html, source="etoday",
                     fetched_at=datetime(2026, 3, 2, 12, 0, tzinfo=KST))
@@ -69,3 +77,65 @@ def test_two_workers_storing_the_same_pages_at_once_store_each_once(db_url: str)
     assert counters.count("stored") == 6 and counters.count("skipped") == 6
     assert _count(db_url, Article) == 6
     assert _count(db_url, RejectedPage) == 6  # each page the second worker found archived
+
+
+@pytest.fixture
+def twin_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second empty archive on the same backend as db_url."""
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'twin.db'}"
+        migrate(url)
+        yield url
+        get_engine(url).dispose()
+    else:
+        url = create_pg_database()
+        try:
+            migrate(url)
+            yield url
+        finally:
+            drop_pg_database(url)
+
+
+def _archive_state(url: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]], set[frozenset[str]]]:
+    """(canonical URL, content hash) of the articles, (duplicate URL, original URL), clusters as URL sets."""
+    with transaction(url) as session:
+        articles = {(a.canonical_url, a.content_hash) for a in session.scalars(select(Article))}
+        urls = {a.id: a.canonical_url for a in session.scalars(select(Article))}
+        duplicates = {(d.canonical_url, urls[d.article_id]) for d in session.scalars(select(Duplicate))}
+        clusters: dict[int, set[str]] = {}
+        for member in session.scalars(select(ClusterMember)):
+            clusters.setdefault(member.cluster_id, set()).add(urls[member.article_id])
+    return articles, duplicates, {frozenset(c) for c in clusters.values()}
+
+
+def test_a_batch_stores_what_the_same_pages_one_at_a_time_store(db_url: str, twin_url: str) -> None:
+    pages = [_page(0, 301), _page(0, 302), _page(1, 303), _page(1, 304, slice(0, -1)), _page(2, 305),
+             _page(1, 306, slice(1, None)), _page(0, 301), _page(3, 307), _page(2, 308, slice(0, -1))]
+    batch = ingest(pages, Policy(db_url))
+    single = [ingest([page], Policy(twin_url))[0] for page in pages]
+    assert [(o.counter, o.reason) for o in batch] == [(o.counter, o.reason) for o in single]
+    assert [o.counter for o in batch] == ["stored", "duplicates", "stored", "stored", "stored", "stored",
+                                          "skipped", "stored", "stored"]
+    assert [o.reason for o in batch].count("near-duplicate") == 3
+    state = _archive_state(db_url)
+    assert state == _archive_state(twin_url)
+    articles, duplicates, clusters = state
+    assert len(articles) == 7 and duplicates == {(f"{BASE}302", f"{BASE}301")}
+    assert clusters == {frozenset({f"{BASE}303", f"{BASE}304", f"{BASE}306"}),
+                        frozenset({f"{BASE}305", f"{BASE}308"})}
+
+
+def test_an_article_the_database_refuses_fails_alone(db_url: str) -> None:
+    """The batch is written at once; when that fails, the articles are stored one by one and only the
+    refused one is lost."""
+    pages = [_page(0, 401), _page(1, 402), _page(2, 403)]
+    policy = Policy(db_url)
+    judged: list[ExtractedItem | Rejected] = [judge(page, policy) for page in pages]
+    refused = judged[1]
+    assert isinstance(refused, ExtractedItem)
+    refused.article.title = None  # type: ignore[assignment]  # articles.title is NOT NULL
+    outcomes = store_all(pages, judged, policy)
+    assert [o.counter for o in outcomes] == ["stored", "failed", "stored"]
+    assert outcomes[1].reason == "store error: IntegrityError"
+    with transaction(db_url) as session:
+        assert {a.canonical_url for a in session.scalars(select(Article))} == {f"{BASE}401", f"{BASE}403"}

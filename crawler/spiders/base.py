@@ -133,7 +133,7 @@ class ArchiveSpider(scrapy.Spider):
     def consider(self, entry: Entry) -> scrapy.Request | None:
         """One listing entry: counted once per run, dropped when outside the window, else requested.
 
-        Archived URLs are dropped later, before download, by SkipArchivedMiddleware."""
+        Archived URLs are dropped after the listing is parsed, by SkipArchivedMiddleware."""
         canon = canonical_url(entry.url)
         if not self._article_re.match(canon) or canon in self._seen:
             return None
@@ -219,8 +219,7 @@ class ArchiveSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         reason = f"http_{response.status}" if response is not None else f"fetch: {type(failure.value).__name__}"
         if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
-            if not str(failure.value).startswith("already archived"):  # that one is counted where decided
-                runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
+            runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
             return
         runstats.count(self.crawler.stats, "failed", reason)
         self.crawler.signals.send_catch_log(runstats.page_failed, url=_request_url(failure), reason=reason)
