@@ -37,6 +37,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # 64 MiB of page cache (default 2 MiB): index inserts with random keys (canonical URL, content hash,
     # LSH bands) and the FTS segments stop re-reading pages as the archive grows
     cursor.execute("PRAGMA cache_size=-65536")
+    # Checkpoint the WAL every 10,000 pages (default 1,000): each checkpoint writes back and syncs every
+    # page the batches since the last one touched, and in a large archive a batch touches many (random
+    # index keys, full-text segments); it was the part of storing that grew with the archive (bench/dedup.py)
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
 
 
