@@ -66,8 +66,8 @@ def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy
     bulk.add_duplicates(session, [(article, stored[article.content_hash])
                                   for article, verdict in zip(articles, verdicts, strict=True)
                                   if verdict is Verdict.DUPLICATE], policy.run_id)
-    joined = iter(neardup.assign_all(session, [
+    assigned = neardup.assign_all(session, [
         (article_id, item.article.published_at, item.fingerprint or neardup.fingerprint_of(item.article.body))
-        for item, article_id in zip(new, ids, strict=True)]))
-    return [(verdict, ("near-duplicate" if next(joined).cluster_id is not None else None)
-             if verdict is Verdict.NEW else None) for verdict in verdicts]
+        for item, article_id in zip(new, ids, strict=True)])
+    details = iter("near-duplicate" if assignment.cluster_id is not None else None for assignment in assigned)
+    return [(verdict, next(details) if verdict is Verdict.NEW else None) for verdict in verdicts]

@@ -1,7 +1,7 @@
-"""Writes of a batch of new articles as Core statements: one INSERT per article (its id is needed), then
-one multi-row statement per dependent table. The crawl stores through here; an ORM unit of work per
-article cost several times what extracting the article did (bench/crawl.py). Functions take a Session
-and never commit: callers own transactions."""
+"""Writes of a batch of new articles as Core statements: one multi-row INSERT of the articles, their ids
+read back by canonical URL, then one multi-row statement per dependent table. The crawl stores through
+here; an ORM unit of work per article cost more than extracting the article did (bench/crawl.py).
+Functions take a Session and never commit: callers own transactions."""
 
 from __future__ import annotations
 
