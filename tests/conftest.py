@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,11 +57,12 @@ def drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A freshly migrated, empty archive on each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'archive.db'}"
+@contextmanager
+def migrated_archive(backend: str, directory: Path, name: str = "archive.db") -> Iterator[str]:
+    """A freshly migrated, empty archive: a SQLite file `name` in `directory`, or a PostgreSQL database
+    of its own (dropped afterwards)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{directory / name}"
         migrate(url)
         yield url
         get_engine(url).dispose()
@@ -73,20 +75,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             drop_pg_database(url)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A freshly migrated archive on PostgreSQL only (for behaviour that exists only there)."""
-    url = create_pg_database()
-    try:
-        migrate(url)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A freshly migrated, empty archive on each backend."""
+    with migrated_archive(request.param, tmp_path) as url:
         yield url
-    finally:
-        drop_pg_database(url)
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    """A freshly migrated archive on PostgreSQL only (for behaviour that exists only there)."""
+    with migrated_archive("postgresql", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'archive.db'}"
-    migrate(url)
-    yield url
-    get_engine(url).dispose()
+    with migrated_archive("sqlite", tmp_path) as url:
+        yield url

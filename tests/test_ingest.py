@@ -18,9 +18,9 @@ from newsarchive.timewindow import KST
 from pipelines.extract_stage import ExtractedItem, Policy, Rejected, judge
 from pipelines.ingest import ingest, store_all
 from storage import repository
-from storage.db import get_engine, migrate, transaction
+from storage.db import transaction
 from storage.models import Article, ClusterMember, Duplicate, RejectedPage
-from tests.conftest import create_pg_database, drop_pg_database
+from tests.conftest import migrated_archive
 from tests.site.content_etoday import STORIES, Story
 from tests.site.etoday_article import article_html
 
@@ -82,18 +82,8 @@ def test_two_workers_storing_the_same_pages_at_once_store_each_once(db_url: str)
 @pytest.fixture
 def twin_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     """A second empty archive on the same backend as db_url."""
-    if db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'twin.db'}"
-        migrate(url)
+    with migrated_archive("sqlite" if db_url.startswith("sqlite") else "postgresql", tmp_path, "twin.db") as url:
         yield url
-        get_engine(url).dispose()
-    else:
-        url = create_pg_database()
-        try:
-            migrate(url)
-            yield url
-        finally:
-            drop_pg_database(url)
 
 
 def _archive_state(url: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]], set[frozenset[str]]]:
