@@ -20,6 +20,7 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy's HTTP control server (runs code sent to it): not for a nightly job
 LOG_LEVEL = "INFO"
 # Items per response processed concurrently. An article response yields one item, and Scrapy starts
 # CONCURRENT_ITEMS tasks for every response's output whatever its size (scrapy/scrapy#5182): the default
@@ -27,6 +28,7 @@ LOG_LEVEL = "INFO"
 CONCURRENT_ITEMS = 4
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,  # COOKIES_ENABLED is off; not even imported
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.HostMirrorMiddleware": 950,
@@ -55,7 +57,3 @@ NEWSARCHIVE_EXTRACT_WORKERS = 1  # processes that extract and store beside the c
 
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
-# Items per response processed concurrently. An article response yields one item, and Scrapy starts
-# CONCURRENT_ITEMS tasks for every response's output whatever its size (scrapy/scrapy#5182): the default
-# 100 spent a fifth of the crawl process's time creating tasks.
-CONCURRENT_ITEMS = 4

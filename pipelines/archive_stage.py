@@ -8,11 +8,8 @@ workers; 0 runs each page in the crawl process."""
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
@@ -21,24 +18,10 @@ from scrapy.crawler import Crawler
 from crawler import runstats
 from crawler.database import database_url
 from crawler.items import PageItem
-from pipelines.extract_stage import ExtractedItem, Policy
-from pipelines.ingest import Outcome, ingest
+from pipelines.messages import ExtractedItem, Outcome, Policy
+from pipelines.workers import Workers
 
 MAX_BATCH = 64
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """Worker start-up: a crawl process that is killed outright (SIGKILL) cannot shut its pool down, and
-    its workers would wait for work forever; each worker leaves once its parent is gone (an open
-    transaction is rolled back by the database)."""
-
-    def watch() -> None:
-        tick = threading.Event()
-        while os.getppid() == parent_pid:
-            tick.wait(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class ArchivePipeline:
@@ -46,7 +29,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 1)
         self.db_url = database_url(crawler.settings)
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Workers | None = None
         self.policy = Policy(self.db_url)
         self.waiting: list[tuple[PageItem, asyncio.Future[Outcome]]] = []
         self.in_flight = 0
@@ -62,15 +45,16 @@ class ArchivePipeline:
                              requires_ministry=bool(getattr(spider, "requires_ministry", False)),
                              revisit=bool(getattr(spider, "revisit", False)))
         if self.workers > 0:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_exit_with_parent, initargs=(os.getpid(),))
+            self.pool = Workers(self.workers)
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown()
 
     async def process_item(self, item: PageItem) -> ExtractedItem:
         if self.pool is None:
+            from pipelines.ingest import ingest  # only this path extracts in the crawl process
+
             outcome = ingest([item], self.policy)[0]
         else:
             waiter: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
@@ -89,7 +73,7 @@ class ArchivePipeline:
         while self.waiting and self.in_flight < self.workers:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
             self.in_flight += 1
-            job = self.pool.submit(ingest, [page for page, _ in batch], self.policy)
+            job = self.pool.submit([page for page, _ in batch], self.policy)
             job.add_done_callback(partial(self._finished_in_worker, loop, batch))
 
     def _finished_in_worker(self, loop: asyncio.AbstractEventLoop,

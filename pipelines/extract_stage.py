@@ -3,39 +3,15 @@ counted reason. Runs in the crawl's worker processes (pipelines/ingest.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 from crawler.items import PageItem
-from newsarchive.timewindow import KST, Window
+from newsarchive.timewindow import KST
 from pipelines.article import Article, NotAnArticle
 from pipelines.extract import extract
+from pipelines.messages import ExtractedItem, Policy
 from pipelines.neardup import Fingerprint, fingerprint_of
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What one crawl keeps and where it stores it; sent to the workers with every batch."""
-
-    db_url: str
-    run_id: int | None = None
-    window: Window | None = None
-    requires_ministry: bool = False
-    revisit: bool = False  # archived URLs are compared for revisions instead of skipped
-
-
-@dataclass
-class ExtractedItem:
-    """A page that became an article; carries the raw page and the body's fingerprint on to storage."""
-
-    page: PageItem
-    article: Article
-    fingerprint: Fingerprint | None = None
-
-    @property
-    def url(self) -> str:
-        return self.page.url
 
 
 class Rejected(Exception):

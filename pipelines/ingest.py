@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,31 +17,14 @@ from sqlalchemy.orm import Session
 from crawler.items import PageItem
 from crawler.urls import canonical_url
 from pipelines import revisions
-from pipelines.article import Article
 from pipelines.dedup import Verdict
-from pipelines.extract_stage import ExtractedItem, Policy, Rejected, judge
+from pipelines.extract_stage import Rejected, judge
+from pipelines.messages import ExtractedItem, Outcome, Policy
 from pipelines.store import store, store_batch
 from storage import repository
 from storage.db import DatabaseError, write_transaction
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one page: the run counter and reason it is counted under, and, for a page that is
-    not kept, why (recorded in rejected_pages; Scrapy drops the item with this message)."""
-
-    counter: str
-    reason: str | None = None
-    dropped: str | None = None
-    article: Article | None = None
-
-    @classmethod
-    def failure(cls, kind: str, exc: BaseException) -> Outcome:
-        """A page lost to an error (`kind`: store error, worker error), counted by the error's type."""
-        reason = f"{kind}: {type(exc).__name__}"
-        return cls("failed", reason, dropped=f"{reason}: {exc}"[:250])
 
 
 def ingest(pages: Sequence[PageItem], policy: Policy) -> list[Outcome]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from pipelines import neardup, revisions
 from pipelines.dedup import Verdict, classify
-from pipelines.extract_stage import ExtractedItem, Policy
+from pipelines.messages import ExtractedItem, Policy
 from storage import bulk, clusters, repository
 
 

@@ -1,0 +1,63 @@
+"""The crawl's worker processes, which extract, dedup and store batches of pages (pipelines/ingest.py).
+
+Workers are forked from a multiprocessing fork server that has imported the ingest code once: a worker
+starts in milliseconds instead of importing trafilatura, SQLAlchemy and the rest again (about a second and
+a half each), and it does not inherit the crawl process's reactor, threads or connections, as a plain fork
+would. This module itself stays light, so that the crawl process does not import what only workers need."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection
+
+from crawler.items import PageItem
+from pipelines.messages import Outcome, Policy
+
+PRELOAD = ["pipelines.ingest", "pipelines.workers"]
+
+
+class Workers:
+    """`count` worker processes, started at once rather than when the first pages arrive."""
+
+    def __init__(self, count: int):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        # Nothing is ever sent on the lifeline: the workers see it close when the crawl process is gone.
+        worker_end, self._lifeline = context.Pipe(duplex=False)
+        self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_exit_with_crawl,
+                                         initargs=(worker_end,))
+        for _ in range(count):  # the pool starts a process for each job submitted while none is idle
+            self._pool.submit(os.getpid)
+
+    def submit(self, pages: Sequence[PageItem], policy: Policy) -> Future[list[Outcome]]:
+        return self._pool.submit(ingest, pages, policy)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._lifeline.close()
+
+
+def ingest(pages: Sequence[PageItem], policy: Policy) -> list[Outcome]:
+    """Runs in a worker: the batch through extraction, dedup and storage."""
+    from pipelines.ingest import ingest as run  # imported already by the fork server
+
+    return run(pages, policy)
+
+
+def _exit_with_crawl(lifeline: Connection) -> None:
+    """Worker start-up: a crawl process that is killed outright (SIGKILL) cannot shut its pool down, and
+    its workers would wait for work forever. Each worker leaves when the crawl process's end of the
+    lifeline closes (an open transaction is rolled back by the database); the fork server leaves once
+    the crawl process and the workers are gone."""
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError):
+            lifeline.recv()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
