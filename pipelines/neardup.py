@@ -62,7 +62,7 @@ def _minhash(shingle_set: AbstractSet[str]) -> np.ndarray:
     datasketch's default SHA-1 per shingle)."""
     minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations,
                       scheme="affine32")
-    minhash.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
+    minhash.update_batch([s.encode("utf-8") for s in shingle_set])  # a minimum: order does not matter
     return minhash.hashvalues
 
 

@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 
 from crawler.items import PageItem
@@ -21,18 +22,23 @@ from pipelines.messages import Outcome, Policy
 PRELOAD = ["pipelines.ingest", "pipelines.workers"]
 
 
+def start_fork_server() -> None:
+    """Start the fork server (a no-op when it runs): called as a crawl starts, so that its imports
+    overlap Scrapy's start-up; the first pages then find it ready to fork workers."""
+    forkserver.set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+
+
 class Workers:
-    """`count` worker processes, started at once rather than when the first pages arrive."""
+    """Up to `count` worker processes, forked from the fork server as batches arrive."""
 
     def __init__(self, count: int):
+        start_fork_server()
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
         # Nothing is ever sent on the lifeline: the workers see it close when the crawl process is gone.
         worker_end, self._lifeline = context.Pipe(duplex=False)
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_exit_with_crawl,
                                          initargs=(worker_end,))
-        for _ in range(count):  # the pool starts a process for each job submitted while none is idle
-            self._pool.submit(os.getpid)
 
     def submit(self, pages: Sequence[PageItem], policy: Policy) -> Future[list[Outcome]]:
         return self._pool.submit(ingest, pages, policy)

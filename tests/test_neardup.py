@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 
 from alembic import command
@@ -13,6 +17,7 @@ from pipelines.article import Article as Record
 from storage import clusters, repository
 from storage.db import alembic_config, migrate, transaction
 from storage.models import ArticleBand, ClusterMember
+from tests.crawl_helpers import REPO_ROOT
 from tests.site.content_etoday import STORIES
 from tests.site.content_korea_kr import RELEASES
 
@@ -45,6 +50,19 @@ def test_a_trimmed_reordered_copy_is_close_and_a_same_ministry_story_is_not() ->
     shared = set(neardup.band_hashes(original)) & set(neardup.band_hashes(copy))
     assert shared, "a near-duplicate shares LSH bands with the original"
     assert neardup.band_hashes(original) == neardup.band_hashes(neardup.shingles(body(AI_CHIPS.paragraphs)))
+
+
+def test_fingerprints_are_the_same_in_every_process() -> None:
+    """Bands and signatures are stored and compared across crawls, so they must not depend on the
+    process's string-hash seed (which changes the order a set of shingles is iterated in)."""
+    made = neardup.fingerprint_of(body(AI_CHIPS.paragraphs))
+    script = ("import json; from pipelines import neardup; from tests.test_neardup import AI_CHIPS, body; "
+              "f = neardup.fingerprint_of(body(AI_CHIPS.paragraphs)); print(json.dumps([f.keys, f.signature.hex()]))")
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": REPO_ROOT}).stdout
+        keys, signature = json.loads(out)
+        assert tuple(keys) == made.keys and signature == made.signature.hex()
 
 
 def test_spacing_and_punctuation_do_not_change_the_fingerprint() -> None:
