@@ -127,7 +127,8 @@ def _adopt_descendants() -> None:
     """The crawl's workers are children of its multiprocessing fork server, which outlives the crawl
     process by a moment and is not waited for by it: as their subreaper this process reaps them, so their
     CPU time and memory count in RUSAGE_CHILDREN (Linux)."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def _reap_descendants(timeout: float = 30.0) -> None:

@@ -22,11 +22,16 @@ from pipelines.messages import Outcome, Policy
 PRELOAD = ["pipelines.ingest", "pipelines.workers"]
 
 
+def _has_fork_server() -> bool:
+    return "forkserver" in multiprocessing.get_all_start_methods()  # not on Windows: workers are spawned
+
+
 def start_fork_server() -> None:
     """Start the fork server (a no-op when it runs): called as a crawl starts, so that its imports
     overlap Scrapy's start-up; the first pages then find it ready to fork workers."""
-    forkserver.set_forkserver_preload(PRELOAD)
-    forkserver.ensure_running()
+    if _has_fork_server():
+        forkserver.set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
 
 
 class Workers:
@@ -34,7 +39,7 @@ class Workers:
 
     def __init__(self, count: int):
         start_fork_server()
-        context = multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver" if _has_fork_server() else "spawn")
         # Nothing is ever sent on the lifeline: the workers see it close when the crawl process is gone.
         worker_end, self._lifeline = context.Pipe(duplex=False)
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_exit_with_crawl,

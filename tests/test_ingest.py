@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 
 from crawler.items import PageItem
 from newsarchive.timewindow import KST
-from pipelines.extract_stage import ExtractedItem, Policy, Rejected, judge
+from pipelines import workers
+from pipelines.extract_stage import Rejected, judge
 from pipelines.ingest import ingest, store_all
+from pipelines.messages import ExtractedItem, Policy
 from storage import repository
 from storage.db import transaction
 from storage.models import Article, ClusterMember, Duplicate, RejectedPage
@@ -65,6 +67,20 @@ def test_a_batch_against_an_unreachable_database_fails_every_page_with_a_reason(
     outcomes = ingest([_page(0, 101)], Policy("postgresql://nobody@127.0.0.1:1/none"))
     assert [o.counter for o in outcomes] == ["failed"]
     assert outcomes[0].reason is not None and outcomes[0].reason.startswith("store error")
+
+
+@pytest.mark.parametrize("fork_server", [True, False], ids=["fork server", "spawned (Windows)"])
+def test_worker_processes_store_a_batch(db_url: str, fork_server: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crawl's pool: forked from the fork server, or spawned where the platform has none."""
+    if not fork_server:
+        monkeypatch.setattr(workers, "_has_fork_server", lambda: False)
+    pool = workers.Workers(1)
+    try:
+        outcomes = pool.submit([_page(0, 101), _page(1, 103), _page(0, 104)], Policy(db_url)).result(timeout=120)
+    finally:
+        pool.shutdown()
+    assert [o.counter for o in outcomes] == ["stored", "stored", "duplicates"]
+    assert _count(db_url, Article) == 2 and _count(db_url, Duplicate) == 1
 
 
 def test_two_workers_storing_the_same_pages_at_once_store_each_once(db_url: str) -> None:
