@@ -48,8 +48,8 @@ from pipelines import neardup  # noqa: E402
 from pipelines.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines.article import Article as Record  # noqa: E402
 from pipelines.article import content_hash  # noqa: E402
-from pipelines.extract_stage import ExtractedItem, Policy  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
+from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from storage.db import get_engine, migrate, transaction  # noqa: E402
 from storage.models import Article, ArticleBand, ArticleSignature, ClusterMember, RawPage  # noqa: E402
 
