@@ -28,7 +28,6 @@ LOG_LEVEL = "INFO"
 CONCURRENT_ITEMS = 4
 
 DOWNLOADER_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,  # COOKIES_ENABLED is off; not even imported
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.HostMirrorMiddleware": 950,
