@@ -8,8 +8,10 @@ workers; 0 runs each page in the crawl process."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any
 
@@ -22,6 +24,7 @@ from pipelines.messages import ExtractedItem, Outcome, Policy
 from pipelines.workers import Workers
 
 MAX_BATCH = 64
+log = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
@@ -72,8 +75,12 @@ class ArchivePipeline:
         loop = asyncio.get_running_loop()
         while self.waiting and self.in_flight < self.workers:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+            try:
+                job = self.pool.submit([page for page, _ in batch], self.policy)
+            except BrokenProcessPool as exc:  # the workers keep dying: the next crawl fetches these again
+                _resolve(batch, [Outcome.failure("worker error", exc) for _ in batch])
+                continue
             self.in_flight += 1
-            job = self.pool.submit([page for page, _ in batch], self.policy)
             job.add_done_callback(partial(self._finished_in_worker, loop, batch))
 
     def _finished_in_worker(self, loop: asyncio.AbstractEventLoop,
@@ -84,9 +91,15 @@ class ArchivePipeline:
         self.in_flight -= 1
         try:
             outcomes: list[Outcome] = job.result()
-        except Exception as exc:  # the worker died (e.g. out of memory): the pages are not archived
+        except Exception as exc:  # a worker died (e.g. out of memory): the pages are not archived
+            log.error("%d pages were lost with a worker (%s: %s); the next crawl fetches them again",
+                      len(batch), type(exc).__name__, exc)
             outcomes = [Outcome.failure("worker error", exc) for _ in batch]
-        for (_, waiter), outcome in zip(batch, outcomes, strict=True):
-            if not waiter.done():
-                waiter.set_result(outcome)
+        _resolve(batch, outcomes)
         self._dispatch()
+
+
+def _resolve(batch: Sequence[tuple[PageItem, asyncio.Future[Outcome]]], outcomes: Sequence[Outcome]) -> None:
+    for (_, waiter), outcome in zip(batch, outcomes, strict=True):
+        if not waiter.done():
+            waiter.set_result(outcome)

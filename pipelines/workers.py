@@ -8,11 +8,13 @@ would. This module itself stays light, so that the crawl process does not import
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 
@@ -20,6 +22,7 @@ from crawler.items import PageItem
 from pipelines.messages import Outcome, Policy
 
 PRELOAD = ["pipelines.ingest", "pipelines.workers"]
+log = logging.getLogger(__name__)
 
 
 def _has_fork_server() -> bool:
@@ -35,17 +38,39 @@ def start_fork_server() -> None:
 
 
 class Workers:
-    """Up to `count` worker processes, forked from the fork server as batches arrive."""
+    """Up to `count` worker processes, forked from the fork server as batches arrive.
+
+    A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole pool: the
+    batches in flight fail, and the next batch gets a new pool, up to MAX_RESTARTS times per crawl;
+    after that every batch fails at once, so the crawl ends instead of waiting for workers that are gone."""
+
+    MAX_RESTARTS = 3
 
     def __init__(self, count: int):
         start_fork_server()
-        context = multiprocessing.get_context("forkserver" if _has_fork_server() else "spawn")
+        self._context = multiprocessing.get_context("forkserver" if _has_fork_server() else "spawn")
+        self._count = count
         # Nothing is ever sent on the lifeline: the workers see it close when the crawl process is gone.
-        worker_end, self._lifeline = context.Pipe(duplex=False)
-        self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=_exit_with_crawl,
-                                         initargs=(worker_end,))
+        self._worker_end, self._lifeline = self._context.Pipe(duplex=False)
+        self._pool = self._new_pool()
+        self.restarts = 0
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self._count, mp_context=self._context, initializer=_exit_with_crawl,
+                                   initargs=(self._worker_end,))
 
     def submit(self, pages: Sequence[PageItem], policy: Policy) -> Future[list[Outcome]]:
+        """Raises BrokenProcessPool when the workers died once too often."""
+        try:
+            return self._pool.submit(ingest, pages, policy)
+        except BrokenProcessPool:
+            if self.restarts >= self.MAX_RESTARTS:
+                raise
+        self.restarts += 1
+        log.error("a worker process died; starting new workers (%d of at most %d restarts)",
+                  self.restarts, self.MAX_RESTARTS)
+        self._pool.shutdown(wait=True)
+        self._pool = self._new_pool()
         return self._pool.submit(ingest, pages, policy)
 
     def shutdown(self) -> None:

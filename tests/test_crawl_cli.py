@@ -118,6 +118,37 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
         assert "gone" in runs[0].reason or "died" in runs[0].reason
 
 
+def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(db_url: str) -> None:
+    today = kst_today()
+    expected = {a.url for a in build_expected(today).archived("korea_kr")}
+    with serve(build_site(today)) as site:
+        slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
+                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
+        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
+                                 *site.mirror_args(), *slow], cwd=REPO_ROOT,
+                                env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 2:
+            time.sleep(0.2)
+            with transaction(db_url) as session:
+                stored = session.scalar(select(func.count()).select_from(Article)) or 0
+        workers = set(_descendants(proc.pid)) - set(_children(proc.pid))
+        assert workers and stored < len(expected), "killed part-way"
+        for pid in workers:  # as the kernel's OOM killer would
+            os.kill(pid, signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr[-2000:]
+        assert "starting new workers" in stderr
+        with transaction(db_url) as session:
+            run = session.scalars(select(CrawlRun)).one()
+            assert run.status == "finished" and run.stored > stored, "the new workers went on"
+
+        newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
+    with transaction(db_url) as session:
+        assert set(session.scalars(select(Article.canonical_url))) == expected
+
+
 def test_spiders_table_lists_every_spider_with_sources_schedule_and_last_run(sqlite_url: str) -> None:
     with transaction(sqlite_url) as session:
         from storage import repository
