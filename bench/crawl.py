@@ -4,10 +4,11 @@
 
 Prints pages/s for the whole crawl (listing, download, extraction, dedup, storage) next to pages/s of the
 extractor alone on the same pages (the mean of a pass before and a pass after the crawl), their ratio
-(target: >= 80%), and the peak memory of the crawl's largest process. The end-to-end rate is given twice: over the
-command's wall time (interpreter start-up, imports and schema check included) and over the crawl run's own
-duration as recorded in crawl_runs. CPU time per page is printed for the crawl (its process and workers),
-for extraction alone and for the local replay server, which shares the machine's CPUs with the crawl."""
+(target: >= 80%), and the peak memory of the crawl's largest process. The end-to-end rate is given twice:
+over the command's wall time (interpreter start-up, imports and schema check included) and over the crawl
+run's own duration as recorded in crawl_runs. CPU time per page is printed for the crawl (its process, the
+fork server and the workers), for extraction alone and for the local replay server, which shares the
+machine's CPUs with the crawl."""
 
 from __future__ import annotations
 
