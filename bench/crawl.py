@@ -190,7 +190,7 @@ def main() -> None:
           f"{'peak MB':>8}")
     print(f"{crawl.stored:>8} {e2e:>12.1f} {crawl.in_run:>15.1f} {alone.pages_per_s:>21.1f} "
           f"{e2e / alone.pages_per_s:>7.0%} {crawl.peak_mb:>8.0f}")
-    print(f"CPU per page: crawl {crawl.e2e.cpu_ms:.1f} ms (crawl process and workers), extraction alone "
+    print(f"CPU per page: crawl {crawl.e2e.cpu_ms:.1f} ms (crawl process, fork server and workers), extraction alone "
           f"{alone.cpu_ms:.1f} ms, replay server {crawl.server_cpu_ms:.1f} ms; {os.cpu_count()} CPUs")
     verdict = "meets" if e2e >= 0.8 * alone.pages_per_s and crawl.stored == args.n else "MISSES"
     print(f"summary: end to end {e2e:.1f} pages/s = {e2e / alone.pages_per_s:.0%} of extraction alone "
