@@ -1,4 +1,4 @@
-"""Running the real `newsarchive` CLI in a subprocess, as a user would."""
+"""Running the real `newsarchive` CLI in a subprocess, as a user would, and finding the processes it starts."""
 
 from __future__ import annotations
 
@@ -26,3 +26,20 @@ def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 
     if check and result.returncode != 0:
         raise AssertionError(f"newsarchive {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result
+
+
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(child) for child in handle.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def descendants(pid: int) -> list[int]:
+    return [found for child in children(pid) for found in (child, *descendants(child))]
+
+
+def worker_processes(pid: int) -> set[int]:
+    """The crawl workers of process `pid`: they are the children of its fork server, not its own."""
+    return set(descendants(pid)) - set(children(pid))

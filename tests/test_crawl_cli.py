@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from storage.db import transaction
 from storage.models import Article, CrawlRun, RawPage
-from tests.crawl_helpers import FAST, REPO_ROOT, kst_today, newsarchive
+from tests.crawl_helpers import FAST, REPO_ROOT, descendants, kst_today, newsarchive, worker_processes
 from tests.site import build_expected, build_site
 from tests.site.server import serve
 
@@ -21,18 +21,6 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert "Traceback" not in result.stderr
     return lines[-1]
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
-            return [int(child) for child in handle.read().split()]
-    except FileNotFoundError:
-        return []
-
-
-def _descendants(pid: int) -> list[int]:
-    return [found for child in _children(pid) for found in (child, *_descendants(child))]
 
 
 def _alive(pid: int) -> bool:
@@ -94,8 +82,8 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
             time.sleep(0.2)
             with transaction(db_url) as session:
                 stored = session.scalar(select(func.count()).select_from(Article)) or 0
-        helpers = _descendants(proc.pid)  # the fork server, its workers, multiprocessing's resource tracker
-        workers = set(helpers) - set(_children(proc.pid))
+        helpers = descendants(proc.pid)  # the fork server, its workers, multiprocessing's resource tracker
+        workers = worker_processes(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert 0 < stored < len(expected), "the crawl was killed part-way"
@@ -133,7 +121,7 @@ def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(
             time.sleep(0.2)
             with transaction(db_url) as session:
                 stored = session.scalar(select(func.count()).select_from(Article)) or 0
-        workers = set(_descendants(proc.pid)) - set(_children(proc.pid))
+        workers = worker_processes(proc.pid)
         assert workers and stored < len(expected), "killed part-way"
         for pid in workers:  # as the kernel's OOM killer would
             os.kill(pid, signal.SIGKILL)
