@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from storage.db import get_engine, migrate, transaction  # noqa: E402
 from storage.models import Article, ArticleBand, ArticleSignature, ClusterMember, RawPage  # noqa: E402
+from storage.repository import compress_html  # noqa: E402
 
 TODAY = datetime(2026, 3, 2, 9, 0, tzinfo=KST)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -275,7 +275,7 @@ def fill_archive(url: str, size: int, seed: int) -> None:
                                                                        "fetched_at")}
             row.update(id=next_id, published_at=rec.published_at, modified_at=None, fetched_at=rec.fetched_at)
             articles.append(row)
-            raws.append({"article_id": next_id, "html_zlib": zlib.compress(rec.body.encode()),
+            raws.append({"article_id": next_id, "html_zlib": compress_html(rec.body.encode()),
                          "encoding": None, "fetched_at": rec.fetched_at})
             made = neardup.fingerprint_of(rec.body)
             day = neardup.day_number(rec.published_at)

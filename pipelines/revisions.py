@@ -4,7 +4,6 @@ takes the latest version; `history` and `word_diff` show how it changed."""
 from __future__ import annotations
 
 import difflib
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -56,7 +55,7 @@ def revise(session: Session, row: Article, record: ArticleRecord, fetch: Fetch) 
                           record.modified_at, fetched_at, fetch.etag, fetch.last_modified)
     body_changed = record.content_hash != row.content_hash
     repository.apply_record(row, record)
-    compressed = zlib.compress(fetch.html, 6)
+    compressed = repository.compress_html(fetch.html)
     if row.raw is None:
         row.raw = RawPage(html_zlib=compressed, encoding=fetch.encoding, fetched_at=fetched_at)
     else:

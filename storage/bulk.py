@@ -5,7 +5,6 @@ Functions take a Session and never commit: callers own transactions."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from pipelines.article import Article as ArticleRecord
 from storage.models import Article, ArticleMinistry, ArticleValidator, Duplicate, RawPage
-from storage.repository import ARTICLE_FIELDS, utcnow
+from storage.repository import article_values, compress_html, utcnow
 
 
 @dataclass(frozen=True)
@@ -40,15 +39,16 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
     if not new:
         return []
     connection = session.connection()
-    connection.execute(insert(Article), [_article_values(item.record, run_id) for item in new])
+    values = [{**article_values(item.record), "run_id": run_id} for item in new]
+    connection.execute(insert(Article), values)
     urls = [item.record.canonical_url for item in new]
     rows = connection.execute(select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(urls)))
     found = {row.canonical_url: row.id for row in rows}
     ids = [found[url] for url in urls]
     raw, ministries, validators = [], [], []
-    for article_id, item in zip(ids, new, strict=True):
-        fetched = item.record.fetched_at or utcnow()
-        raw.append({"article_id": article_id, "html_zlib": zlib.compress(item.html, 6),
+    for article_id, item, row in zip(ids, new, values, strict=True):
+        fetched = row["fetched_at"]
+        raw.append({"article_id": article_id, "html_zlib": compress_html(item.html),
                     "encoding": item.encoding, "fetched_at": fetched})
         ministries += [{"article_id": article_id, "ministry": name}
                        for name in dict.fromkeys(item.record.ministries)]
@@ -70,10 +70,3 @@ def add_duplicates(session: Session, found: Sequence[tuple[ArticleRecord, int]],
              "found_at": record.fetched_at or utcnow(), "run_id": run_id}
             for record, original_id in found])
 
-
-def _article_values(record: ArticleRecord, run_id: int | None) -> dict[str, object]:
-    data = record.to_dict()
-    values: dict[str, object] = {key: data[key] for key in ARTICLE_FIELDS}
-    values.update(published_at=record.published_at, modified_at=record.modified_at,
-                  fetched_at=record.fetched_at or utcnow(), run_id=run_id)
-    return values

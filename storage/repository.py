@@ -68,8 +68,7 @@ def add_article(session: Session, record: ArticleRecord, html: bytes, encoding: 
     """Stage the article, its ministries and its compressed raw html; flushes to get the id."""
     row = Article(run_id=run_id)
     apply_record(row, record)
-    row.raw = RawPage(html_zlib=zlib.compress(html, 6), encoding=encoding,
-                      fetched_at=record.fetched_at or utcnow())
+    row.raw = RawPage(html_zlib=compress_html(html), encoding=encoding, fetched_at=row.fetched_at)
     session.add(row)
     session.flush()
     return row
@@ -80,14 +79,19 @@ ARTICLE_FIELDS = ("url", "canonical_url", "source", "title", "subtitle", "body",
 """Columns of `articles` copied as they are from the extracted record (the dates are converted)."""
 
 
+def article_values(record: ArticleRecord) -> dict[str, Any]:
+    """The `articles` columns of an extracted record, for a new row or an updated one."""
+    data = record.to_dict()
+    values: dict[str, Any] = {key: data[key] for key in ARTICLE_FIELDS}
+    values.update(published_at=record.published_at, modified_at=record.modified_at,
+                  fetched_at=record.fetched_at or utcnow())
+    return values
+
+
 def apply_record(row: Article, record: ArticleRecord) -> None:
     """Copy extracted fields onto a row (used for new rows and re-extraction)."""
-    data = record.to_dict()
-    for key in ARTICLE_FIELDS:
-        setattr(row, key, data[key])
-    row.published_at = record.published_at
-    row.modified_at = record.modified_at
-    row.fetched_at = record.fetched_at or utcnow()
+    for key, value in article_values(record).items():
+        setattr(row, key, value)
     current = {link.ministry for link in row.ministry_links}
     wanted = list(dict.fromkeys(record.ministries))
     row.ministry_links = [link for link in row.ministry_links if link.ministry in wanted] + [
@@ -102,6 +106,11 @@ def add_duplicate(session: Session, record: ArticleRecord, original: Article,
     session.add(row)
     session.flush()
     return row
+
+
+def compress_html(html: bytes) -> bytes:
+    """How raw pages are kept (`raw_pages.html_zlib`); raw_html reads them back."""
+    return zlib.compress(html, 6)
 
 
 def raw_html(row: Article) -> bytes | None:
