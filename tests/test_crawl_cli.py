@@ -14,7 +14,7 @@ from storage.db import transaction
 from storage.models import Article, CrawlRun, RawPage
 from tests.crawl_helpers import FAST, REPO_ROOT, descendants, kst_today, newsarchive, worker_processes
 from tests.site import build_expected, build_site
-from tests.site.server import serve
+from tests.site.server import RunningSite, serve
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -66,22 +66,33 @@ def test_unreachable_database_is_one_line_and_exit_1() -> None:
     assert result.returncode == 1 and "error:" in one_error_line(result)
 
 
+def _slow_korea_kr_crawl(site: RunningSite, db_url: str) -> subprocess.Popen[str]:
+    """`newsarchive crawl korea_kr` in the background, one page at a time, so it can be hit part-way."""
+    slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
+            "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
+    return subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
+                             *site.mirror_args(), *slow], cwd=REPO_ROOT,
+                            env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_until_stored(db_url: str, articles: int, timeout: float = 60) -> int:
+    """The number of archived articles once it reaches `articles` (or the timeout passes)."""
+    deadline = time.monotonic() + timeout
+    stored = 0
+    while time.monotonic() < deadline and stored < articles:
+        time.sleep(0.2)
+        with transaction(db_url) as session:
+            stored = session.scalar(select(func.count()).select_from(Article)) or 0
+    return stored
+
+
 def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_completes(
         db_url: str) -> None:
     today = kst_today()
     expected = {a.url for a in build_expected(today).archived("korea_kr")}
     with serve(build_site(today)) as site:
-        slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
-                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
-        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
-                                 *site.mirror_args(), *slow], cwd=REPO_ROOT,
-                                env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
-        stored = 0
-        while time.monotonic() < deadline and stored < 2:
-            time.sleep(0.2)
-            with transaction(db_url) as session:
-                stored = session.scalar(select(func.count()).select_from(Article)) or 0
+        proc = _slow_korea_kr_crawl(site, db_url)
+        stored = _wait_until_stored(db_url, 2)
         helpers = descendants(proc.pid)  # the fork server, its workers, multiprocessing's resource tracker
         workers = worker_processes(proc.pid)
         proc.send_signal(signal.SIGKILL)
@@ -110,17 +121,8 @@ def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(
     today = kst_today()
     expected = {a.url for a in build_expected(today).archived("korea_kr")}
     with serve(build_site(today)) as site:
-        slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
-                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
-        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
-                                 *site.mirror_args(), *slow], cwd=REPO_ROOT,
-                                env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        stored = 0
-        while time.monotonic() < deadline and stored < 2:
-            time.sleep(0.2)
-            with transaction(db_url) as session:
-                stored = session.scalar(select(func.count()).select_from(Article)) or 0
+        proc = _slow_korea_kr_crawl(site, db_url)
+        stored = _wait_until_stored(db_url, 2)
         workers = worker_processes(proc.pid)
         assert workers and stored < len(expected), "killed part-way"
         for pid in workers:  # as the kernel's OOM killer would
