@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from datetime import date, datetime
@@ -43,3 +44,11 @@ def descendants(pid: int) -> list[int]:
 def worker_processes(pid: int) -> set[int]:
     """The crawl workers of process `pid`: they are the children of its fork server, not its own."""
     return set(descendants(pid)) - set(children(pid))
+
+
+def kill_workers(pid: int) -> set[int]:
+    """SIGKILL the crawl workers of process `pid`, as the kernel's out-of-memory killer would; their pids."""
+    workers = worker_processes(pid)
+    for worker in workers:
+        os.kill(worker, signal.SIGKILL)
+    return workers

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from storage.db import transaction
 from storage.models import Article, CrawlRun, RawPage
-from tests.crawl_helpers import FAST, REPO_ROOT, descendants, kst_today, newsarchive, worker_processes
+from tests.crawl_helpers import FAST, REPO_ROOT, descendants, kill_workers, kst_today, newsarchive, worker_processes
 from tests.site import build_expected, build_site
 from tests.site.server import RunningSite, serve
 
@@ -123,10 +123,8 @@ def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(
     with serve(build_site(today)) as site:
         proc = _slow_korea_kr_crawl(site, db_url)
         stored = _wait_until_stored(db_url, 2)
-        workers = worker_processes(proc.pid)
-        assert workers and stored < len(expected), "killed part-way"
-        for pid in workers:  # as the kernel's OOM killer would
-            os.kill(pid, signal.SIGKILL)
+        killed = kill_workers(proc.pid)
+        assert killed and stored < len(expected), "workers killed part-way"
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 0, stderr[-2000:]
         assert "starting new workers" in stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,7 +25,7 @@ from storage import repository
 from storage.db import transaction
 from storage.models import Article, ClusterMember, Duplicate, RejectedPage
 from tests.conftest import migrated_archive
-from tests.crawl_helpers import worker_processes
+from tests.crawl_helpers import kill_workers
 from tests.site.content_etoday import STORIES, Story
 from tests.site.etoday_article import article_html
 
@@ -87,11 +86,6 @@ def test_worker_processes_store_a_batch(db_url: str, fork_server: bool, monkeypa
     assert _count(db_url, Article) == 2 and _count(db_url, Duplicate) == 1
 
 
-def _kill_workers() -> None:
-    for pid in worker_processes(os.getpid()):  # as the kernel's OOM killer would
-        os.kill(pid, signal.SIGKILL)
-
-
 def test_workers_that_keep_dying_are_replaced_then_given_up_on(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A pool whose worker died is replaced MAX_RESTARTS times; then submit raises at once, and the crawl's
     pipeline fails the pages instead of waiting for workers that are gone (tests/test_crawl_cli.py)."""
@@ -100,7 +94,7 @@ def test_workers_that_keep_dying_are_replaced_then_given_up_on(db_url: str, monk
     pool = workers.Workers(1)
     try:
         assert pool.submit([], policy).result(timeout=60) == []
-        _kill_workers()
+        kill_workers(os.getpid())
         for _ in range(100):  # a batch accepted before the pool noticed the death fails with it
             try:
                 assert pool.submit([], policy).result(timeout=60) == []
@@ -108,7 +102,7 @@ def test_workers_that_keep_dying_are_replaced_then_given_up_on(db_url: str, monk
             except BrokenProcessPool:
                 pass
         assert pool.restarts == 1, "a new pool took over"
-        _kill_workers()
+        kill_workers(os.getpid())
         with pytest.raises(BrokenProcessPool):
             for _ in range(100):
                 pool.submit([], policy).result(timeout=60)
