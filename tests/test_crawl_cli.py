@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
@@ -66,13 +68,21 @@ def test_unreachable_database_is_one_line_and_exit_1() -> None:
     assert result.returncode == 1 and "error:" in one_error_line(result)
 
 
-def _slow_korea_kr_crawl(site: RunningSite, db_url: str) -> subprocess.Popen[str]:
-    """`newsarchive crawl korea_kr` in the background, one page at a time, so it can be hit part-way."""
+@contextmanager
+def _slow_korea_kr_crawl(site: RunningSite, db_url: str) -> Iterator[subprocess.Popen[str]]:
+    """`newsarchive crawl korea_kr` in the background, one page at a time, so it can be hit part-way; a
+    crawl still running when the test ends (it hung, or an assertion failed) is killed."""
     slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
             "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
-    return subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
                              *site.mirror_args(), *slow], cwd=REPO_ROOT,
                             env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def _wait_until_stored(db_url: str, articles: int, timeout: float = 60) -> int:
@@ -91,18 +101,18 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
     today = kst_today()
     expected = {a.url for a in build_expected(today).archived("korea_kr")}
     with serve(build_site(today)) as site:
-        proc = _slow_korea_kr_crawl(site, db_url)
-        stored = _wait_until_stored(db_url, 2)
-        helpers = descendants(proc.pid)  # the fork server, its workers, multiprocessing's resource tracker
-        workers = worker_processes(proc.pid)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        assert 0 < stored < len(expected), "the crawl was killed part-way"
-        assert workers, "extraction runs in worker processes, forked by the fork server"
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(pid) for pid in helpers):
-            time.sleep(0.2)
-        assert not any(_alive(pid) for pid in helpers), "the workers and the fork server leave with their crawl"
+        with _slow_korea_kr_crawl(site, db_url) as proc:
+            stored = _wait_until_stored(db_url, 2)
+            helpers = descendants(proc.pid)  # the fork server, its workers, multiprocessing's resource tracker
+            workers = worker_processes(proc.pid)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            assert 0 < stored < len(expected), "the crawl was killed part-way"
+            assert workers, "extraction runs in worker processes, forked by the fork server"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and any(_alive(pid) for pid in helpers):
+                time.sleep(0.2)
+            assert not any(_alive(pid) for pid in helpers), "the workers and the fork server leave with their crawl"
 
         with transaction(db_url) as session:
             articles = session.scalar(select(func.count()).select_from(Article))
@@ -121,16 +131,16 @@ def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(
     today = kst_today()
     expected = {a.url for a in build_expected(today).archived("korea_kr")}
     with serve(build_site(today)) as site:
-        proc = _slow_korea_kr_crawl(site, db_url)
-        stored = _wait_until_stored(db_url, 2)
-        killed = kill_workers(proc.pid)
-        assert killed and stored < len(expected), "workers killed part-way"
-        _, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 0, stderr[-2000:]
-        assert "starting new workers" in stderr
-        with transaction(db_url) as session:
-            run = session.scalars(select(CrawlRun)).one()
-            assert run.status == "finished" and run.stored > stored, "the new workers went on"
+        with _slow_korea_kr_crawl(site, db_url) as proc:
+            stored = _wait_until_stored(db_url, 2)
+            killed = kill_workers(proc.pid)
+            assert killed and stored < len(expected), "workers killed part-way"
+            _, stderr = proc.communicate(timeout=120)
+            assert proc.returncode == 0, stderr[-2000:]
+            assert "starting new workers" in stderr
+            with transaction(db_url) as session:
+                run = session.scalars(select(CrawlRun)).one()
+                assert run.status == "finished" and run.stored > stored, "the new workers went on"
 
         newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
     with transaction(db_url) as session:
