@@ -22,7 +22,7 @@ from pipelines.extraction.furniture import (
     loose_classes,
     prune,
     selector,
-    strip_tail_credit,
+    strip_end_mark,
     text_of,
 )
 from pipelines.extraction.jsonld import news_article
@@ -183,7 +183,7 @@ def extract(
     subtitles += [d for d in (*near_title(doc, title), *leading) if d not in subtitles]
     lines = [line for line in lines if line not in subtitles]
     lines = clean_lines(lines, captions)
-    lines = [strip_tail_credit(line) for line in lines]
+    lines = [strip_end_mark(line) for line in lines]
     body = "\n".join(line for line in lines if line)
     if len(re.sub(r"\s", "", body)) < MIN_BODY_CHARS:
         raise NotAnArticle("photo only" if had_photo else "no body")

@@ -201,13 +201,14 @@ def _drop_heading_and_links(el: HtmlElement) -> None:
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _NAME = r"[가-힣]{2,4}"
+_CONTACT = r"\s*[(<\[]?\s*" + _EMAIL + r"\s*[)>\]]?"  # a@b, (a@b), <a@b>
 _LINE_RULES = [
     re.compile(r"^\S*\s*" + _EMAIL + r"\s*$"),  # bare e-mail
     re.compile(
         r"^[\[(]?[^\]\n]{0,20}?" + _NAME + r"\s*(?:기자|특파원|선임기자|객원기자|인턴기자|통신원|에디터)"
-        r"\s*(?:" + _EMAIL + r")?\s*[\])]?\s*$"
-    ),  # 홍길동 기자 a@b
-    re.compile(_NAME + r"\s*(?:기자|특파원)\s*" + _EMAIL),  # …기자 a@b anywhere
+        r"(?:" + _CONTACT + r")?\s*[\])]?\s*$"
+    ),  # 홍길동 기자 a@b, [이투데이/홍길동 기자(a@b)]
+    re.compile(_NAME + r"\s*(?:기자|특파원)" + _CONTACT),  # …기자 a@b anywhere
     re.compile(r"저작권자|무단\s*전재|재배포\s*금지|All rights reserved|Copyright\s*[ⓒ©(]|^\s*[ⓒ©]"),
     re.compile(
         r"^\s*(?:<|〈|\[)?\s*(?:사진|그래픽|자료|영상|출처|사진제공|사진 제공)\s*[=:제]"
@@ -269,7 +270,11 @@ def clean_lines(lines: list[str], captions: set[str] | None = None) -> list[str]
             continue
         if len(line) <= 60 and _CUT_LINES.match(line) and kept:
             break
-        if line in captions or is_furniture_line(line):
+        if line in captions:
+            continue
+        # before the line rules: a credit at the end of the last paragraph must not take the paragraph with it
+        line = strip_credits(line)
+        if not line or is_furniture_line(line):
             continue
         kept.append(line)
         if _END_MARK.search(line):  # government releases end with <끝>; what follows is 붙임/담당
@@ -278,7 +283,9 @@ def clean_lines(lines: list[str], captions: set[str] | None = None) -> list[str]
 
 
 _TAIL_CREDIT = re.compile(
-    r"\s*[\[(]?[가-힣]{0,6}=?\s*" + _NAME + r"\s*(?:기자|특파원)\s*" + _EMAIL + r"\s*[\])]?\s*$"
+    # an outlet or place before the name only with a bracket or a = or /, never a word of the sentence
+    r"\s*(?:[\[(][가-힣A-Za-z ]{0,12}?[\s=/]\s*|[\[(/]|[가-힣A-Za-z]{1,10}\s*[=/]\s*)?"
+    + _NAME + r"\s*(?:기자|특파원)" + _CONTACT + r"\s*[\])]?\s*$"
 )
 
 
@@ -289,14 +296,18 @@ _LEAD_CREDIT = re.compile(
 _END_MARK = re.compile(r"\s*<\s*끝\s*>\s*$")
 
 
-def strip_tail_credit(line: str) -> str:
-    """`[부산=스포츠조선 홍길동 기자] 본문…`, `…처리했다.부산=홍길동 기자 a@b.com`, `…말했다. <끝>`:
-    the sentence without the reporter credit or end mark."""
+def strip_credits(line: str) -> str:
+    """`[부산=스포츠조선 홍길동 기자] 본문…`, `…처리했다.부산=홍길동 기자 a@b.com`: the sentence without
+    the reporter credit."""
     line = _LEAD_CREDIT.sub("", line)
-    line = _END_MARK.sub("", line)
     if "@" not in line:
         return line
     return _TAIL_CREDIT.sub("", line).rstrip()
 
 
-__all__ = ["prune", "clean_lines", "strip_tail_credit", "text_of", "selector", "drop", "etree"]
+def strip_end_mark(line: str) -> str:
+    """`…말했다. <끝>`: the sentence without the end mark (clean_lines stops at it)."""
+    return _END_MARK.sub("", line)
+
+
+__all__ = ["prune", "clean_lines", "strip_credits", "strip_end_mark", "text_of", "selector", "drop", "etree"]
