@@ -16,16 +16,9 @@ from pipelines.article import Article, NotAnArticle
 from pipelines.extraction.body import body_lines
 from pipelines.extraction.container import find_container
 from pipelines.extraction.decode import decode_html
-from pipelines.extraction.furniture import (
-    clean_lines,
-    link_text_length,
-    loose_classes,
-    prune,
-    selector,
-    strip_end_mark,
-    text_of,
-)
+from pipelines.extraction.furniture import link_text_length, loose_classes, prune, selector, text_of
 from pipelines.extraction.jsonld import news_article
+from pipelines.extraction.lines import clean_lines, strip_end_mark
 from pipelines.extraction.media import attachments_of, images_of
 from pipelines.extraction.metadata import authors_of, language_of, section_of, title_of
 from pipelines.extraction.pagedates import page_dates
