@@ -77,7 +77,8 @@ def _child_text(node: etree._Element, *names: str) -> str:
 
 
 def parse_feed(data: bytes, base_url: str) -> list[Entry]:
-    """RSS 2.0 `<item>` or Atom `<entry>` elements; the date is pubDate / dc:date / published / updated."""
+    """RSS 2.0 `<item>` or Atom `<entry>` elements; the address is link (or a URL guid / id), the date
+    pubDate / dc:date / published / updated."""
     root = _parse_xml(data)
     if root is None:
         return []
@@ -92,6 +93,9 @@ def parse_feed(data: bytes, base_url: str) -> list[Entry]:
                 if _local(child.tag) == "link" and child.get("href"):
                     link = child.get("href", "")
                     break
+        if not link:  # feeds that leave <link> empty and give the address as a permalink guid
+            guid = _child_text(node, "guid", "id")
+            link = guid if guid.startswith(("http://", "https://", "/")) else ""
         if not link:
             continue
         when = _child_text(node, "pubDate", "date", "published", "updated", "issued")

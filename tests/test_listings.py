@@ -28,6 +28,13 @@ def test_rss_and_atom() -> None:
     assert parse_feed(atom, "https://www.etoday.co.kr/")[0].url == "https://www.etoday.co.kr/news/view/1"
 
 
+def test_feed_item_with_only_a_permalink_guid() -> None:
+    rss = b"""<rss version="2.0"><channel><item><title>t</title><link></link>
+      <guid isPermaLink="true">https://www.etoday.co.kr/news/view/7?ref=rss</guid></item>
+      <item><title>no address</title><guid isPermaLink="false">etoday-8</guid></item></channel></rss>"""
+    assert [e.url for e in parse_feed(rss, "https://rss.etoday.co.kr/")] == ["https://www.etoday.co.kr/news/view/7?ref=rss"]
+
+
 def test_euc_kr_feed_declared_in_prolog() -> None:
     rss = ('<?xml version="1.0" encoding="euc-kr"?><rss><channel><item><title>행정안전부 발표</title>'
            '<link>https://x.kr/a?idxno=1</link></item></channel></rss>').encode("euc-kr")
