@@ -91,7 +91,7 @@ class HostMirrorMiddleware:
         configured = dict(crawler.settings.getdict("NEWSARCHIVE_MIRROR"))
         mirrors = {**parse_mirrors(), **{k.lower(): v.rstrip("/") for k, v in configured.items()}}
         if not mirrors:
-            raise NotConfigured("no mirrors")
+            raise NotConfigured  # with a message, Scrapy would warn of it on every crawl without mirrors
         return cls(mirrors)
 
     def process_request(self, request: Request) -> Request | None:

@@ -40,6 +40,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunExtension": 100,
+    "crawler.quietlogs.QuietNetworkErrors": 0,
 }
 
 # newsarchive

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -66,6 +67,25 @@ def test_unreachable_database_is_one_line_and_exit_1() -> None:
     assert line.startswith("error: cannot reach database") and "127.0.0.1:1" in line
     result = newsarchive("runs", env={"NEWSARCHIVE_DATABASE_URL": "sqlite:////nonexistent/dir/a.db"})
     assert result.returncode == 1 and "error:" in one_error_line(result)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_site_fails_the_run_in_one_line_per_error_without_tracebacks(sqlite_url: str) -> None:
+    down = f"http://127.0.0.1:{_closed_port()}"
+    result = newsarchive("crawl", "etoday", "--db", sqlite_url, "--mirror", f"www.etoday.co.kr={down}",
+                         "--mirror", f"rss.etoday.co.kr={down}", *FAST,
+                         "--set", "NEWSARCHIVE_RETRY_BACKOFF_BASE=0.05")
+    assert result.returncode == 1
+    assert "no listing could be fetched" in one_error_line(result)  # one_error_line: no traceback either
+    assert "robots.txt" in result.stderr and "Connection was refused" in result.stderr
+    with transaction(sqlite_url) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.status == "failed" and run.listed == 0
 
 
 @contextmanager
