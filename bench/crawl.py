@@ -8,7 +8,9 @@ extractor alone on the same pages (the mean of a pass before and a pass after th
 over the command's wall time (interpreter start-up, imports and schema check included) and over the crawl
 run's own duration as recorded in crawl_runs. CPU time per page is printed for the crawl (its process, the
 fork server and the workers), for extraction alone and for the local replay server, which shares the
-machine's CPUs with the crawl."""
+machine's CPUs with the crawl. Unless --no-baseline, the same crawl also runs without its item pipeline
+(download and listing only) into a second database, as the rate a crawl could reach with free extraction
+and storage."""
 
 from __future__ import annotations
 
@@ -112,7 +114,7 @@ class Crawl:
     e2e: Rate  # over the command's wall time; CPU of the crawl process and its workers
     in_run: float  # pages/s over the run's own duration
     server_cpu_ms: float  # CPU per page of the local replay server (this process), not part of the crawl
-    stored: int
+    stored: int  # pages archived; without the item pipeline, pages fetched
     peak_mb: float
 
 
@@ -143,14 +145,16 @@ def _reap_descendants(timeout: float = 30.0) -> None:
             time.sleep(0.05)
 
 
-def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date, workers: int) -> Crawl:
+def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date, workers: int,
+               pipeline: bool = True) -> Crawl:
     with serve(site) as running:
         args = [sys.executable, "-m", "newsarchive", "crawl", "etoday", "--db", db, *running.mirror_args(),
                 "--no-progress", "--since", today.isoformat(), "--until", today.isoformat(),
                 # a local replay server: the politeness limits for real sites do not apply
                 "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
                 "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "CONCURRENT_REQUESTS=16",
-                "--set", f"NEWSARCHIVE_EXTRACT_WORKERS={workers}"]
+                "--set", f"NEWSARCHIVE_EXTRACT_WORKERS={workers}",
+                *([] if pipeline else ["--set", "ITEM_PIPELINES={}"])]
         start, server, crawl = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -163,7 +167,7 @@ def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date, worke
         run = repository.list_runs(session, limit=1)[0]
         assert run.finished_at is not None
         run_seconds = (run.finished_at - run.started_at).total_seconds()
-        stored = run.stored
+        stored = run.stored if pipeline else run.fetched
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest process
     per_page = 1000 / max(stored, 1)
     return Crawl(Rate(stored / elapsed, crawl * per_page), stored / run_seconds, server * per_page, stored, peak_mb)
@@ -174,6 +178,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1, help="NEWSARCHIVE_EXTRACT_WORKERS for the crawl")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the crawl without the item pipeline")
     args = parser.parse_args()
     today = datetime.now(KST).date()
     site = build(make_stories(args.n), today)
@@ -183,6 +188,8 @@ def main() -> None:
         # This machine's speed drifts over a minute: extraction alone is timed before and after the crawl.
         before = extraction_rate(site)
         crawl = crawl_rate(site, db, today, args.workers)
+        # no workers: with no item pipeline they would only start a fork server that nothing uses
+        bare = None if args.no_baseline else crawl_rate(site, f"sqlite:///{tmp}/bare.db", today, 0, pipeline=False)
         after = extraction_rate(site)
     alone = Rate((before.pages_per_s + after.pages_per_s) / 2, (before.cpu_ms + after.cpu_ms) / 2)
     e2e = crawl.e2e.pages_per_s
@@ -197,6 +204,9 @@ def main() -> None:
           f"({verdict} the 80% target; {crawl.in_run / alone.pages_per_s:.0%} over the run's own duration); "
           f"{args.workers} worker(s); stored {crawl.stored}/{args.n}; peak RSS {crawl.peak_mb:.0f} MB; "
           f"extraction alone {before.pages_per_s:.1f} before, {after.pages_per_s:.1f} after the crawl")
+    if bare is not None:
+        print(f"without the item pipeline: {bare.e2e.pages_per_s:.1f} pages/s, CPU {bare.e2e.cpu_ms:.1f} ms per page; "
+              f"end to end = {e2e / bare.e2e.pages_per_s:.0%} of it")
 
 
 if __name__ == "__main__":
