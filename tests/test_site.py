@@ -1,13 +1,9 @@
-"""The local test site itself: serving and lookup rules, hit recording, charsets, feeds, list and page markup
-per SITES.md, and the expected records agreeing with the pages they describe."""
+"""The local test site's content: charsets, feeds, list and page markup per SITES.md, and the expected
+records agreeing with the pages they describe (its serving rules: test_site_server.py)."""
 
 from __future__ import annotations
 
-import http.client
 import re
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -17,9 +13,9 @@ import pytest
 from lxml import etree
 from parsel import Selector
 
-from tests.conftest import REPO_ROOT, SHARED_CORPUS
+from tests.conftest import SHARED_CORPUS
 from tests.site import Expected, build_expected, build_site
-from tests.site.server import HostPages, RunningSite, serve
+from tests.site.server import RunningSite, serve
 
 TODAY = date(2026, 1, 7)
 ET, RSS, KR = "www.etoday.co.kr", "rss.etoday.co.kr", "www.korea.kr"
@@ -36,111 +32,15 @@ def expected() -> Expected:
     return build_expected(TODAY)
 
 
-def fetch(running: RunningSite, host: str, target: str) -> tuple[int, str, bytes]:
-    base = urlsplit(running.mirrors[host])
-    conn = http.client.HTTPConnection(base.hostname or "", base.port, timeout=10)
-    try:
-        conn.request("GET", target)
-        resp = conn.getresponse()
-        return resp.status, resp.getheader("Content-Type") or "", resp.read()
-    finally:
-        conn.close()
-
-
 def target_of(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.hostname or "", parts.path + ("?" + parts.query if parts.query else "")
 
 
 def page(running: RunningSite, url: str) -> Selector:
-    status, _, body = fetch(running, *target_of(url))
+    status, _, body = running.get(*target_of(url))
     assert status == 200, url
     return Selector(text=body.decode("utf-8"))
-
-
-# -- server ---------------------------------------------------------------------------------------
-
-
-def test_each_host_has_its_own_server_and_mirror_args(running: RunningSite) -> None:
-    assert set(running.mirrors) == {ET, RSS, KR}
-    assert len(set(running.mirrors.values())) == 3
-    args = running.mirror_args()
-    assert args[0::2] == ["--mirror"] * 3
-    assert {a.split("=", 1)[0] for a in args[1::2]} == {ET, RSS, KR}
-    for host in running.mirrors:
-        status, ctype, body = fetch(running, host, "/robots.txt")
-        assert status == 200 and ctype.startswith("text/plain") and b"Disallow: /admin/" in body
-
-
-def test_lookup_rules(running: RunningSite) -> None:
-    exact = fetch(running, ET, "/news/view/2572210")
-    assert exact[0] == 200
-    assert fetch(running, ET, "/news/view/2572210?utm_source=rss&utm_medium=x") == exact
-    assert fetch(running, ET, "/news/view/2572210?Utm_Source=Naver&UTM_Medium=Referral") == exact
-    listed = fetch(running, ET, "/news/section/subsection?MID=1200&page=2")
-    assert fetch(running, ET, "/news/section/subsection?page=2&MID=1200&utm_source=a") == listed
-    assert fetch(running, ET, "/news/section/subsection?MID=1200&page=99")[0] == 404
-    view = fetch(running, KR, "/briefing/pressReleaseView.do?newsId=156741205")
-    assert fetch(running, KR, "/briefing/pressReleaseView.do?newsId=156741205&call_from=rsslink") == view
-    assert fetch(running, KR, "/briefing/pressReleaseView.do?pWise=mSub&newsId=156741205&pWiseSub=C7") == view
-    assert fetch(running, KR, "/briefing/pressReleaseView.do?newsId=111111111")[0] == 404
-    first = fetch(running, KR, "/briefing/pressReleaseList.do")
-    junk = "/briefing/pressReleaseList.do?pageIndex=1&repCodeType=&repCode=&srchWord="
-    assert fetch(running, KR, junk) == first
-    assert fetch(running, KR, "/briefing/pressReleaseList.do?pageIndex=2")[1:] != first[1:]
-    status, ctype, body = fetch(running, ET, "/no/such/page")
-    assert status == 404 and ctype.startswith("text/html") and "찾을 수 없습니다".encode() in body
-
-
-def test_fragment_is_ignored_by_lookup() -> None:
-    pages = HostPages(build_site(TODAY)[ET])
-    assert pages.lookup("/news/view/2572210?utm_source=x#comment_area") is pages.pages["/news/view/2572210"]
-
-
-def test_hits_are_recorded_from_many_threads(running: RunningSite) -> None:
-    running.clear_hits()
-    targets = [f"/news/view/2572210?n={i}" for i in range(40)]
-    threads = [threading.Thread(target=fetch, args=(running, ET, t)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    fetch(running, KR, "/rss/dept_msit.xml")
-    assert sorted(running.hits_for(ET)) == sorted(targets)
-    assert running.hits_for(KR) == ["/rss/dept_msit.xml"]
-    assert len(running.hits) == 41
-    running.clear_hits()
-    assert running.hits == []
-
-
-def test_replace_swaps_pages_on_the_same_ports(expected: Expected) -> None:
-    with serve(build_site(TODAY)) as site:
-        before = dict(site.mirrors)
-        site.replace(build_site(date(2026, 1, 8)))
-        assert site.mirrors == before
-        _, _, body = fetch(site, ET, "/news/view/2572210")
-        assert b"2026-01-08T06:10:00+09:00" in body
-
-
-def test_main_prints_mirror_args_and_serves() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.site.server", "2026-01-07"], cwd=REPO_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        words = proc.stdout.readline().split()
-        mirrors = dict(w.split("=", 1) for w in words[1::2])
-        assert words[0::2] == ["--mirror"] * 3 and set(mirrors) == {ET, RSS, KR}
-        base = urlsplit(mirrors[KR])
-        conn = http.client.HTTPConnection(base.hostname or "", base.port, timeout=10)
-        conn.request("GET", "/rss/pressrelease.xml")
-        assert conn.getresponse().status == 200
-        conn.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    bad = subprocess.run([sys.executable, "-m", "tests.site.server", "2026-13-45"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, timeout=30)
-    assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
 # -- charsets -------------------------------------------------------------------------------------
@@ -148,7 +48,7 @@ def test_main_prints_mirror_args_and_serves() -> None:
 
 def test_euc_kr_article_is_really_euc_kr(running: RunningSite, expected: Expected) -> None:
     item = next(a for a in expected.etoday if a.served_charset == "euc-kr")
-    status, ctype, body = fetch(running, *target_of(item.url))
+    status, ctype, body = running.get(*target_of(item.url))
     assert status == 200 and ctype == "text/html; charset=EUC-KR"
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
@@ -159,7 +59,7 @@ def test_euc_kr_article_is_really_euc_kr(running: RunningSite, expected: Expecte
 
 def test_page_declaring_euc_kr_sends_utf8(running: RunningSite, expected: Expected) -> None:
     item = next(a for a in expected.etoday if a.declared_charset == "euc-kr" and a.served_charset == "utf-8")
-    _, ctype, body = fetch(running, *target_of(item.url))
+    _, ctype, body = running.get(*target_of(item.url))
     assert "utf-8" not in ctype.lower()
     text = body.decode("utf-8")
     assert 'charset=euc-kr"' in text and item.title in text
@@ -170,7 +70,7 @@ def test_page_declaring_euc_kr_sends_utf8(running: RunningSite, expected: Expect
 
 
 def feed_items(running: RunningSite, host: str, path: str) -> list[etree._Element]:
-    status, _, body = fetch(running, host, path)
+    status, _, body = running.get(host, path)
     assert status == 200, path
     return etree.fromstring(body).findall("./channel/item")
 
@@ -187,7 +87,7 @@ def test_every_feed_is_rss2_with_kst_dates(running: RunningSite) -> None:
 
 
 def test_sitemap_is_google_news_urlset(running: RunningSite, expected: Expected) -> None:
-    _, _, body = fetch(running, ET, "/rss/news_sitemap")
+    _, _, body = running.get(ET, "/rss/news_sitemap")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "n": "http://www.google.com/schemas/sitemap-news/0.9"}
     urls = etree.fromstring(body).findall("s:url", ns)
     assert urls
@@ -266,7 +166,7 @@ ETODAY_CHROME = ("이투데이", "{title}", "입력 ", "@etoday.co.kr", "URL공�
 
 
 def decoded(running: RunningSite, url: str) -> str:
-    status, ctype, body = fetch(running, *target_of(url))
+    status, ctype, body = running.get(*target_of(url))
     assert status == 200
     return body.decode("euc_kr" if "EUC-KR" in ctype else "utf-8")
 
@@ -337,7 +237,7 @@ def doc_viewer_lines(running: RunningSite, sel: Selector) -> list[str]:
     assert re.fullmatch(r"/docViewer/iframe_skin/doc\.html\?fn=.+&rs=/docViewer/result/[\d.]+/\d+/\d+/", skin)
     inner = page(running, f"https://{KR}{skin}").css("iframe[name=innerWrap]::attr(src)").get("")
     assert re.fullmatch(r"/docViewer/result/\d{4}\.\d\d/\d\d/(\d+)/\1\.view\.xhtml", inner)
-    status, ctype, body = fetch(running, KR, inner)
+    status, ctype, body = running.get(KR, inner)
     assert status == 200 and ctype.startswith("application/xhtml+xml")
     doc = etree.fromstring(body)
     ps = doc.findall(".//{http://www.w3.org/1999/xhtml}p")
@@ -346,7 +246,7 @@ def doc_viewer_lines(running: RunningSite, sel: Selector) -> list[str]:
 
 def test_korea_kr_not_found_view_is_an_error_page(running: RunningSite, expected: Expected) -> None:
     item = next(a for a in expected.korea_kr if a.kind == "not_found")
-    status, _, body = fetch(running, *target_of(item.url))
+    status, _, body = running.get(*target_of(item.url))
     sel = Selector(text=body.decode())
     assert status == 200 and "찾을 수 없습니다" in sel.get() and not sel.css("h2.page_title, div.view_cont")
 
@@ -369,7 +269,7 @@ def test_expected_records_cover_the_cases_the_issue_names(running: RunningSite, 
     assert all(a.archived_in(since, until) for a in expected.archived())
     for item in expected.items():
         for url in item.listed_as:
-            assert fetch(running, *target_of(url)) == fetch(running, *target_of(item.url)), url
+            assert running.get(*target_of(url)) == running.get(*target_of(item.url)), url
 
 
 def test_listed_urls_canonicalize_to_the_expected_url(expected: Expected) -> None:

@@ -12,6 +12,7 @@ Lookup of a request `path?query` on a host:
 
 from __future__ import annotations
 
+import http.client
 import sys
 import threading
 from collections.abc import Iterator
@@ -151,6 +152,17 @@ class RunningSite:
         with self._lock:
             self._hits.clear()
             self._validators.clear()
+
+    def get(self, host: str, target: str) -> tuple[int, str, bytes]:
+        """GET `path?query` from the server standing in for `host`: (status, Content-Type, body)."""
+        base = urlsplit(self.mirrors[host])
+        conn = http.client.HTTPConnection(base.hostname or "", base.port, timeout=10)
+        try:
+            conn.request("GET", target)
+            resp = conn.getresponse()
+            return resp.status, resp.getheader("Content-Type") or "", resp.read()
+        finally:
+            conn.close()
 
     def mirror_args(self) -> list[str]:
         args: list[str] = []
