@@ -15,10 +15,12 @@ from parsel import Selector
 
 from tests.conftest import SHARED_CORPUS
 from tests.site import Expected, build_expected, build_site
+from tests.site.etoday import RSS
+from tests.site.etoday import WWW as ET
+from tests.site.korea_kr import HOST as KR
 from tests.site.server import RunningSite, serve
 
 TODAY = date(2026, 1, 7)
-ET, RSS, KR = "www.etoday.co.kr", "rss.etoday.co.kr", "www.korea.kr"
 
 
 @pytest.fixture(scope="module")
