@@ -26,6 +26,8 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite", include_name=include_name)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # rebuilding a large table may take minutes
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.run_migrations()
         connection.commit()
 
