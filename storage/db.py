@@ -97,7 +97,8 @@ def get_engine(url: str) -> Engine:
         else:
             from sqlalchemy.engine import make_url
 
-            options = " ".join(filter(None, [PG_OPTIONS, make_url(url).query.get("options")]))
+            given = make_url(url).query.get("options") or ()
+            options = " ".join([PG_OPTIONS, *([given] if isinstance(given, str) else given)])
             engine = create_engine(url, pool_pre_ping=True, connect_args={**PG_CONNECT_ARGS, "options": options})
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
@@ -134,7 +135,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-HEAD = "0005"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
+HEAD = "0006"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
 
 
 def migrate(url: str, revision: str = "head") -> None:

@@ -1,4 +1,7 @@
-"""The archive's tables, as typed SQLAlchemy 2.0 models. Schema changes go through Alembic."""
+"""The archive's tables, as typed SQLAlchemy 2.0 models. Schema changes go through Alembic.
+
+Text, not String(n), for whatever a page supplies and no length bounds (section, ETag, encoding...):
+on PostgreSQL an over-long value would make the article unstorable (migration 0006)."""
 
 from __future__ import annotations
 
@@ -38,9 +41,9 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     modified_at: Mapped[datetime | None]
     authors: Mapped[list[Any]] = mapped_column(default=list)
-    section: Mapped[str] = mapped_column(String(255), default="")
+    section: Mapped[str] = mapped_column(Text, default="")
     images: Mapped[list[Any]] = mapped_column(default=list)
-    language: Mapped[str] = mapped_column(String(16), default="ko")
+    language: Mapped[str] = mapped_column(Text, default="ko")
     ministries: Mapped[list[Any]] = mapped_column(default=list)
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     fetched_at: Mapped[datetime]
@@ -72,7 +75,7 @@ class RawPage(Base):
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     html_zlib: Mapped[bytes] = mapped_column(LargeBinary)
-    encoding: Mapped[str | None] = mapped_column(String(32))
+    encoding: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime]
 
     article: Mapped[Article] = relationship(back_populates="raw")
@@ -122,7 +125,7 @@ class RejectedPage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
-    reason: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_rejected_run_url"),)
@@ -191,8 +194,8 @@ class ArticleRevision(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     modified_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
-    etag: Mapped[str | None] = mapped_column(String(255))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_revision_number"),)
 
@@ -203,6 +206,6 @@ class ArticleValidator(Base):
     __tablename__ = "article_validators"
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(255))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime]
