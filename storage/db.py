@@ -143,8 +143,11 @@ def migrate(url: str, revision: str = "head") -> None:
     recognised without loading Alembic and its scripts, which took a third of a second of every crawl's
     start."""
     engine = check_connection(url)
-    if revision == "head" and schema_revision(engine) == HEAD:
-        return
+    try:
+        if revision == "head" and schema_revision(engine) == HEAD:
+            return
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot read the schema of {redact(url)}: {first_line(exc)}") from exc
     from alembic import command
 
     with _migration_lock(engine):  # two first crawls at once must not both create the tables
