@@ -104,7 +104,7 @@ class CrawlRunExtension:
 
     def record_end(self, status: str, why: str) -> str | None:
         """Record the run's end, trying again for a few seconds if the database fails; when it cannot, the
-        one-line explanation is returned and kept in the stats (runstats.unrecorded)."""
+        one-line explanation is returned and kept in the stats (runstats.UNRECORDED)."""
         cause = None
         for pause in (0.0, *RECORD_RETRY_PAUSES):
             time.sleep(pause)

@@ -55,7 +55,7 @@ def run_recorded(request: CrawlRequest, name: str, progress: bool | None) -> Non
 
     with display:
         error = run_crawl(request, on_crawler=attach)
-    unrecorded = crawlers[0].stats.get_value(runstats.UNRECORDED) if crawlers and crawlers[0].stats else None
+    unrecorded = _unrecorded(crawlers[0]) if crawlers else None
     if unrecorded:  # the database failed and stayed down while the crawl ended
         raise DatabaseError(unrecorded)
     try:
@@ -71,3 +71,12 @@ def run_recorded(request: CrawlRequest, name: str, progress: bool | None) -> Non
     display.summary(summary)
     if summary["status"] != "finished":
         sys.exit(1)
+
+
+def _unrecorded(crawler: Crawler) -> str | None:
+    """Why the crawl could not record its run's end (crawler.extensions), if it could not."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # the crawl never started: Scrapy has no stats to give
+        return None
+    return stats.get_value(runstats.UNRECORDED) if stats is not None else None
