@@ -24,6 +24,35 @@ _DOC_LINK = re.compile(r"download\.do|filedown|file_down|fileDownload|atchFile|/
 
 
 _BLIND = re.compile(r"blind|hidden|sr-only|screen_out|zoom|btn", re.I)
+# A photo credit standing alone: `(사진제공=과기정통부)`, `[사진 출처 = 연합뉴스]`, `(연합뉴스)`, `(이투데이DB)`,
+# `사진=뉴시스`, or a `▲` caption line. It belongs to a photo: never a subtitle, never body text.
+_AGENCY = r"(?:연합뉴스|뉴시스|뉴스1|로이터|AP|AFP|EPA|UPI|신화|교도|게티이미지\w*|셔터스톡|픽사베이)"
+_PHOTO_CREDIT = re.compile(
+    r"^\s*[(\[<]?\s*(?:사진|그래픽|자료|이미지|영상)\s*(?:제공|출처)?\s*[=:]\s*[^()\[\]<>]{1,40}[)\]>]?\s*$"
+    r"|^\s*[(\[]\s*(?:[^()\[\]]{0,20}[/=]\s*)?(?:" + _AGENCY + r"|[^()\[\]\s]{1,15}\s*(?:DB|제공))"
+    r"(?:\s*[/=][^()\[\]]{1,20})?\s*[)\]]\s*$"
+    r"|^\s*▲"
+)
+_INLINE_TAGS = {"span", "em", "i", "b", "strong", "small", "font", "a", "sup", "sub", "u"}
+
+
+def is_photo_credit(line: str) -> bool:
+    """A line that only credits or captions a photo (see _PHOTO_CREDIT)."""
+    return bool(_PHOTO_CREDIT.search(line))
+
+
+def _text_after(img: HtmlElement) -> str:
+    """Bare text right after the image in its block (`<img><br>(사진제공=…)`), up to the next block."""
+    parts = [img.tail or ""]
+    sibling = img.getnext()
+    while sibling is not None:
+        if isinstance(sibling.tag, str) and sibling.tag != "br":
+            if sibling.tag not in _INLINE_TAGS:
+                break
+            parts.append(sibling.text_content() or "")
+        parts.append(sibling.tail or "")
+        sibling = sibling.getnext()
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
 
 
 def _visible_text(node: HtmlElement) -> str:
@@ -66,6 +95,9 @@ def _caption_for(img: HtmlElement, container: HtmlElement) -> tuple[str, HtmlEle
             if 0 < len(text) < 300:
                 return text, node
             return "", node
+    after = _text_after(img)
+    if after and len(after) < 300 and is_photo_credit(after):
+        return after, None
     return "", None
 
 
