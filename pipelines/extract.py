@@ -20,7 +20,7 @@ from pipelines.extraction.decode import decode_html
 from pipelines.extraction.furniture import link_text_length, loose_classes, prune, selector, text_of
 from pipelines.extraction.jsonld import news_article
 from pipelines.extraction.lines import clean_lines, strip_end_mark
-from pipelines.extraction.media import attachments_of, images_of, is_photo_credit
+from pipelines.extraction.media import attach_caption_lines, attachments_of, images_of, is_photo_credit
 from pipelines.extraction.metadata import language_of, section_of, title_of
 from pipelines.extraction.pagedates import page_dates
 from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
@@ -130,6 +130,14 @@ def _page_ministries(doc: HtmlElement, profile: SiteProfile | None) -> list[str]
     return found
 
 
+def _issuer(doc: HtmlElement, profile: SiteProfile | None, page_ministries: list[str]) -> str:
+    """`<ministry> <담당 부서>` on press-release sites (see authors.py); "" elsewhere."""
+    if profile is None or not profile.department:
+        return ""
+    own = resolve_ministry(profile.site_names[0]) if profile.site_names else None
+    return issuing_department(doc, profile, next(iter(page_ministries), own or ""))
+
+
 def extract(
     html: bytes | str,
     url: str,
@@ -176,8 +184,12 @@ def extract(
     images, captions = images_of(doc, container, url)
     had_photo = container.find(".//img") is not None
     attachments = attachments_of(doc, url)  # before pruning: file boxes can sit inside the container
+    # before pruning: the reporter's signature and the 담당 부서 row can sit inside the container
+    closing_text = text_of(container)[-1500:]
+    page_ministries = _page_ministries(doc, profile)
+    department = _issuer(doc, profile, page_ministries)
     prune(container, profile.remove if profile else ())
-    lines = body_lines(container)
+    lines = attach_caption_lines(body_lines(container), images)
     while lines and title and lines[0].strip() == title:
         lines = lines[1:]
     # a photo credit is a caption: never a subtitle, never a body line
@@ -194,13 +206,12 @@ def extract(
 
     subtitle = "\n".join(subtitles)
     published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
-    page_ministries = _page_ministries(doc, profile)
     ministries = list(dict.fromkeys([*page_ministries, *find_ministries(title, subtitle, body)]))
-    authors = authors_of(doc, ld, header_text, payload.writers if payload else [], markup, profile)
-    if not authors and profile is not None and profile.department:
-        own = resolve_ministry(profile.site_names[0]) if profile.site_names else None
-        department = issuing_department(doc, profile, next(iter(page_ministries), own or ""))
-        authors = [department] if department else []
+    authors = authors_of(
+        doc, ld, header_text, payload.writers if payload else [], markup, profile, closing_text
+    )
+    if not authors and department:
+        authors = [department]
     return Article(
         url=url,
         canonical_url=canonical_url(url),

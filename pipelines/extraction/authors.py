@@ -3,7 +3,8 @@
 Rules (a reader filters and cites by these, so only what the page itself names):
 - Names only: `서울=홍길동 기자 hong@x.kr` → `홍길동`; no `기자`, no e-mail, no outlet (`이투데이`).
 - Sources in order: the site profile's reporter elements, the usual byline classes, `dl.author dt.name`,
-  JSON-LD and meta authors, payload writers; when none name a person, a `이름 기자` line in the header.
+  JSON-LD and meta authors, payload writers; when none name a person, a `이름 기자` line in the header,
+  then a signature with an e-mail closing the article text (`최윤호 기자 uknow@donga.com`).
 - Press releases (korea.kr, the ministries' boards) have no byline: when no person is named, the
   issuing body is the author, `<ministry> <담당 부서>` as the page's 담당 부서 row gives it
   (`과학기술정보통신부 전파정책국 전파정책기획과`); the department already starting with the ministry
@@ -33,6 +34,7 @@ _AUTHOR_CLASSES = (
     "byline_name",
     "name_reporter",
 )
+_SIGNED = re.compile(r"([가-힣]{2,4})\s*" + _ROLE + r"\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ORG = re.compile(r"(?:일보|신문|뉴스|방송|닷컴|미디어|통신|경제|투데이|데일리|청|부|처|시청|군청|구청)$")
 _DEPARTMENT_LABEL = re.compile(r"^\s*담당\s*부서\s*[:：]?\s*")
 
@@ -58,6 +60,7 @@ def authors_of(
     payload_writers: list[str],
     markup: str = "",
     profile: SiteProfile | None = None,
+    closing_text: str = "",
 ) -> list[str]:
     raw: list[str] = list(payload_writers)
     if profile is not None and profile.author:
@@ -76,6 +79,8 @@ def authors_of(
         found += [n for n in clean_author(item) if not _ORG.search(n)]
     if not found and header_text:
         found = _REPORTER.findall(header_text)[:3]
+    if not found and closing_text:
+        found = _SIGNED.findall(closing_text)[-3:]
     return list(dict.fromkeys(found))
 
 

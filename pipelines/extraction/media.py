@@ -33,12 +33,30 @@ _PHOTO_CREDIT = re.compile(
     r"(?:\s*[/=][^()\[\]]{1,20})?\s*[)\]]\s*$"
     r"|^\s*▲"
 )
+_IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp)(?:[?#]|$)", re.I)
 _INLINE_TAGS = {"span", "em", "i", "b", "strong", "small", "font", "a", "sup", "sub", "u"}
 
 
 def is_photo_credit(line: str) -> bool:
     """A line that only credits or captions a photo (see _PHOTO_CREDIT)."""
     return bool(_PHOTO_CREDIT.search(line))
+
+
+_CAPTION_LINE = re.compile(r"^\s*[*※]?\s*사진\s*설명\s*[:：]\s*(?P<caption>\S.*)$")
+
+
+def attach_caption_lines(lines: list[str], images: list[Image]) -> list[str]:
+    """`*사진설명 : …` lines of a government release (the photo sits apart from the text) become the
+    captions of the images still without one, in order; the lines leave the body."""
+    rest: list[str] = []
+    waiting = [image for image in images if not image.caption]
+    for line in lines:
+        match = _CAPTION_LINE.match(line)
+        if not match:
+            rest.append(line)
+        elif waiting:
+            waiting.pop(0).caption = match.group("caption").strip()
+    return rest
 
 
 def _text_after(img: HtmlElement) -> str:
@@ -72,8 +90,12 @@ def _visible_text(node: HtmlElement) -> str:
 
 
 def _caption_for(img: HtmlElement, container: HtmlElement) -> tuple[str, HtmlElement | None]:
-    """The caption text and the element holding it (figure/photo box), searching up to 3 ancestors."""
+    """The caption text and the element holding it (figure/photo box), searching up to 3 ancestors.
+
+    A photo box with no text of its own (`div.img-box > img` beside `div.caption`) passes the search on
+    to the box around it."""
     node = img
+    box: HtmlElement | None = None
     for _ in range(3):
         parent = node.getparent()
         if parent is None or parent is container:
@@ -81,6 +103,7 @@ def _caption_for(img: HtmlElement, container: HtmlElement) -> tuple[str, HtmlEle
         node = parent
         attrs = f"{node.get('class', '')} {node.get('id', '')}"
         if node.tag == "figure" or _BOX_ATTR.search(attrs):
+            box = box if box is not None else node
             has_caption_element = False
             for cap in node.iter("figcaption", "p", "span", "div", "em", "dd"):
                 cap_attrs = f"{cap.get('class', '')} {cap.get('id', '')}"
@@ -94,11 +117,21 @@ def _caption_for(img: HtmlElement, container: HtmlElement) -> tuple[str, HtmlEle
             text = _visible_text(node)
             if 0 < len(text) < 300:
                 return text, node
-            return "", node
+            if text:
+                return "", node
     after = _text_after(img)
     if after and len(after) < 300 and is_photo_credit(after):
         return after, None
-    return "", None
+    return "", box
+
+
+def _teaser(img: HtmlElement) -> bool:
+    """An image inside a link to another page (related-article thumbnails), not to the picture itself."""
+    for link in img.iterancestors("a"):
+        href = (link.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:")) and not _IMAGE_EXT.search(href):
+            return True
+    return False
 
 
 def images_of(doc: HtmlElement, container: HtmlElement | None, base_url: str) -> tuple[list[Image], set[str]]:
@@ -109,7 +142,7 @@ def images_of(doc: HtmlElement, container: HtmlElement | None, base_url: str) ->
     if container is not None:
         for img in container.iter("img"):
             src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
-            if not src or src.startswith("data:") or _NOT_PHOTO.search(src):
+            if not src or src.startswith("data:") or _NOT_PHOTO.search(src) or _teaser(img):
                 continue
             width = img.get("width", "")
             if width.isdigit() and int(width) < 60:

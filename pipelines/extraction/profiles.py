@@ -66,7 +66,7 @@ KOREA_KR = SiteProfile(
     header=("div.info", "div.article_head", "div.view_head"),
     section=(),
     ministry=("a[href*='ministryNewsList']", "div.info span.ministry", "div.info .source"),
-    department=(".charge_box", "div.info"),
+    department=(".charge_box", "table.tb_contact", "div.info"),
     remove=("div.view_info_box", "div.file_down", "div.satisfy", "div.kogl", ".article_footer"),
     placeholder_frame=True,
     site_names=("대한민국 정책브리핑", "정책브리핑", "korea.kr"),
