@@ -6,11 +6,15 @@ pagedates.py); the listing side reads a list page's date cell (`crawler.listings
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from crawler.items import PageItem
 from crawler.listings import ListPageRule, parse_feed, parse_list_page
+from pipelines.extract_stage import judge
 from pipelines.extraction.kodate import parse_date, parse_datetime
+from pipelines.messages import Policy
 
 KST = timezone(timedelta(hours=9))
 
@@ -79,3 +83,26 @@ def test_feed_side(text: str, moment: datetime, timed: bool) -> None:
 def test_not_a_date(text: str) -> None:
     assert parse_date(text) is None
     assert parse_datetime(text) is None
+
+
+def _judged_published(page: str, url: str, date_cell: str) -> datetime | None:
+    """The published time stored for a page whose list-page row showed `date_cell`."""
+    html = f'<ul><li><a href="{url}">제목</a><span class="date">{date_cell}</span></li></ul>'
+    [entry] = parse_list_page(html, url, ListPageRule(row="li", date="span.date"))
+    fixture = Path(__file__).parent / "fixtures" / "extraction" / "sites" / page
+    item = PageItem(url=url, html=fixture.read_bytes(), source="t", fetched_at=datetime.now(KST),
+                    listed_at=entry.listed_at)
+    return judge(item, Policy(db_url="sqlite://")).article.published_at
+
+
+def test_a_listing_minute_completes_a_page_that_shows_only_the_day() -> None:
+    """korea.kr view pages show `2024.04.05`; the list row's `오후 2:03` gives the minute."""
+    url = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156622001"
+    assert _judged_published("korea-kr-156622001.html", url, "2024.04.05 오후 2:03") == datetime(
+        2024, 4, 5, 14, 3, tzinfo=KST)
+
+
+def test_a_listing_day_never_overrides_the_page_minute() -> None:
+    url = "https://www.etoday.co.kr/news/view/2412380"
+    assert _judged_published("etoday-2412380-msit.html", url, "2024.04.05") == datetime(
+        2024, 4, 5, 14, 3, tzinfo=KST)
