@@ -99,6 +99,12 @@ def test_press_release_author_is_the_issuing_department(folder: str, name: str, 
     assert contact in page.read_text(encoding="utf-8") and not any(contact in a for a in article.authors)
 
 
+def test_a_bullet_of_a_release_is_body_text_not_a_caption() -> None:
+    """`▲` opens etoday's captions, and it is a bullet of government releases."""
+    bullet = "▲ 초고주파 대역 무선통신 ▲ 저궤도 위성통신 ▲ 오픈랜 등 3대 분야를 중점 지원한다."
+    assert bullet in _extract("korea-kr-156622001").body.splitlines()
+
+
 def test_caption_box_beside_the_photo_box() -> None:
     """한국일보 `div.editor-img-box > div.img-box > img` + `div.caption`, KBS `div.photo` + `p.cap`."""
     hankook = _extract("hankookilbo-A2026071220290000630")
@@ -134,7 +140,7 @@ def test_caption_line_of_a_government_release_goes_to_the_photo() -> None:
         ("[사진 출처 = 연합뉴스]", True),
         ("(이투데이DB)", True),
         ("사진=뉴시스", True),
-        ("▲ 서울 여의도 금융위원회 전경. (이투데이DB)", True),
+        ("▲ 반지하 주택 침수 방지시설 설치 지원 확대", False),  # a bullet of a government release
         ("전 부처 전략적 협업 과제 41개 중 13개로 가장 많이 참여", False),
         ("- 통신 3사·장비업체·연구기관 참여, 2028년 국제표준 제안 목표 -", False),
         ("(보도참고) 과기정통부, 6G 핵심기술 개발", False),

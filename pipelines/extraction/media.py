@@ -25,13 +25,13 @@ _DOC_LINK = re.compile(r"download\.do|filedown|file_down|fileDownload|atchFile|/
 
 _BLIND = re.compile(r"blind|hidden|sr-only|screen_out|zoom|btn", re.I)
 # A photo credit standing alone: `(사진제공=과기정통부)`, `[사진 출처 = 연합뉴스]`, `(연합뉴스)`, `(이투데이DB)`,
-# `사진=뉴시스`, or a `▲` caption line. It belongs to a photo: never a subtitle, never body text.
+# `사진=뉴시스`. It belongs to a photo: never a subtitle, never body text. (`▲` opens etoday's captions but
+# is also a bullet of government releases: only right after an image does it mark a caption.)
 _AGENCY = r"(?:연합뉴스|뉴시스|뉴스1|로이터|AP|AFP|EPA|UPI|신화|교도|게티이미지\w*|셔터스톡|픽사베이)"
 _PHOTO_CREDIT = re.compile(
     r"^\s*[(\[<]?\s*(?:사진|그래픽|자료|이미지|영상)\s*(?:제공|출처)?\s*[=:]\s*[^()\[\]<>]{1,40}[)\]>]?\s*$"
     r"|^\s*[(\[]\s*(?:[^()\[\]]{0,20}[/=]\s*)?(?:" + _AGENCY + r"|[^()\[\]\s]{1,15}\s*(?:DB|제공))"
     r"(?:\s*[/=][^()\[\]]{1,20})?\s*[)\]]\s*$"
-    r"|^\s*▲"
 )
 _IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp)(?:[?#]|$)", re.I)
 _INLINE_TAGS = {"span", "em", "i", "b", "strong", "small", "font", "a", "sup", "sub", "u"}
@@ -120,7 +120,7 @@ def _caption_for(img: HtmlElement, container: HtmlElement) -> tuple[str, HtmlEle
             if text:
                 return "", node
     after = _text_after(img)
-    if after and len(after) < 300 and is_photo_credit(after):
+    if after and len(after) < 300 and (is_photo_credit(after) or after.startswith("▲")):
         return after, None
     return "", box
 

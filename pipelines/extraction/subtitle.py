@@ -108,10 +108,13 @@ def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...])
     `h2.sub_title`, two lines joined by `<br>`): only elements that come before the container."""
     if not css:
         return []
+    found = selector(", ".join(css))(doc)
+    if not found:
+        return []
     order = {el: index for index, el in enumerate(doc.iter())}
     start = order.get(container, len(order))
     lines: list[str] = []
-    for el in selector(", ".join(css))(doc):
+    for el in found:
         text = text_of(el)
         if not text or len(text) > 400 or order.get(el, start) >= start or el.find(".//a") is not None:
             continue
