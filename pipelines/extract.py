@@ -26,6 +26,7 @@ from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
 from pipelines.extraction.scriptpayload import Payload, find_payload
 from pipelines.extraction.subtitle import leading_subtitles, near_title, split_html_lines, take_subtitles
 from pipelines.ministries import find_ministries, resolve_ministry
+from pipelines.rejections import Kind
 
 MIN_BODY_CHARS = 60
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -61,11 +62,11 @@ def _document(html: bytes | str, encoding: str | None) -> tuple[HtmlElement, str
     text = decode_html(html, encoding)[0] if isinstance(html, bytes) else html
     text = _XML_DECL.sub("", text)
     if not text.strip():
-        raise NotAnArticle("empty page")
+        raise NotAnArticle(Kind.EMPTY_PAGE)
     try:
         return document_fromstring(text), text
     except Exception as exc:  # lxml raises ParserError/ValueError on unusable input
-        raise NotAnArticle("unparseable page") from exc
+        raise NotAnArticle(Kind.UNPARSEABLE) from exc
 
 
 def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> str:
@@ -179,7 +180,7 @@ def extract(
     lines = [strip_end_mark(line) for line in lines]
     body = "\n".join(line for line in lines if line)
     if len(re.sub(r"\s", "", body)) < MIN_BODY_CHARS:
-        raise NotAnArticle("photo only" if had_photo else "no body")
+        raise NotAnArticle(Kind.PHOTO_ONLY if had_photo else Kind.NO_BODY)
 
     subtitle = "\n".join(subtitles)
     published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
@@ -208,10 +209,10 @@ def extract(
 def _reject(doc: HtmlElement, container: HtmlElement | None, url: str, title: str, page_text: str) -> None:
     container_text = text_of(container) if container is not None else ""
     if len(container_text) < 300 and (_ERROR_PAGE.search(title) or _ERROR_PAGE.search(page_text[:3000])):
-        raise NotAnArticle("error page")
+        raise NotAnArticle(Kind.ERROR_PAGE)
     if _LIST_URL.search(url) and not re.search(r"View|view|idxno|newsId=|/article/|/news/view/", url):
-        raise NotAnArticle("list page")
+        raise NotAnArticle(Kind.LIST_PAGE)
     if container is None:
-        raise NotAnArticle("no body")
+        raise NotAnArticle(Kind.NO_BODY)
     if container_text and link_text_length(container) > 0.6 * len(container_text):
-        raise NotAnArticle("list page")
+        raise NotAnArticle(Kind.LIST_PAGE)
