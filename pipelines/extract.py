@@ -22,7 +22,7 @@ from pipelines.extraction.lines import clean_lines, strip_end_mark
 from pipelines.extraction.media import attachments_of, images_of
 from pipelines.extraction.metadata import authors_of, language_of, section_of, title_of
 from pipelines.extraction.pagedates import page_dates
-from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
+from pipelines.extraction.profiles import SiteProfile, profile_for
 from pipelines.extraction.scriptpayload import Payload, find_payload
 from pipelines.extraction.subtitle import leading_subtitles, near_title, split_html_lines, take_subtitles
 from pipelines.ministries import find_ministries, resolve_ministry
@@ -90,8 +90,8 @@ def _lead_text(page_text: str, container: HtmlElement | None) -> str:
     return page_text[max(0, at - 1200) : at] if at > 0 else ""
 
 
-def _korea_kr_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElement | None:
-    """The inlined document-viewer frame when `div.view_cont` holds only the placeholder sentence."""
+def _viewer_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElement | None:
+    """The inlined document-viewer frame when the container holds only the placeholder sentence."""
     frames = selector("[data-newsarchive-frame]")(doc)
     if not frames:
         return None
@@ -102,6 +102,28 @@ def _korea_kr_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElem
         first: HtmlElement = frames[0]
         return first
     return None
+
+
+def _only_placeholder(doc: HtmlElement, profile: SiteProfile) -> bool:
+    """The profile's body box says only "본 자료는 ○○부에서 배포한 자료입니다." (the text is in a viewer)."""
+    for css in profile.container:
+        boxes = list(selector(css)(doc))
+        if boxes:
+            text = text_of(boxes[0])
+            return bool(_PLACEHOLDER.search(text)) and len(re.sub(r"\W", "", _PLACEHOLDER.sub("", text))) < 10
+    return False
+
+
+def _framed_container(doc: HtmlElement, container: HtmlElement | None, profile: SiteProfile) -> HtmlElement | None:
+    """For a site whose body may be a placeholder beside a document viewer: the viewer's inlined text
+    when the page has it. A page showing only the placeholder, with no viewer text inlined (the viewer
+    failed, hung or came back empty), is not stored: the next crawl fetches it again."""
+    frame = _viewer_frame(doc, container)
+    if frame is not None:
+        container = frame
+    if _only_placeholder(doc, profile) and (frame is None or len(re.sub(r"\s", "", text_of(frame))) < MIN_BODY_CHARS):
+        raise NotAnArticle(Kind.PLACEHOLDER_ONLY)
+    return container
 
 
 def _payload_container(scripts: list[str]) -> tuple[HtmlElement | None, Payload | None]:
@@ -144,10 +166,8 @@ def extract(
     header_text = _header_text(doc, profile, markup)
 
     container = find_container(doc, profile, markup)
-    if profile is KOREA_KR:
-        frame = _korea_kr_frame(doc, container)
-        if frame is not None:
-            container = frame
+    if profile is not None and profile.placeholder_frame:
+        container = _framed_container(doc, container, profile)
     payload: Payload | None = None
     if container is None or len(text_of(container)) < 200:
         scripted, payload = _payload_container(scripts)
