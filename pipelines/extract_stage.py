@@ -3,6 +3,7 @@ counted reason. Runs in the crawl's worker processes (pipelines/ingest.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -45,6 +46,16 @@ def _more_precise(page: datetime | None, listed: datetime | None) -> datetime | 
     return page
 
 
+def apply_listing(article: Article, listed_at: datetime | None, ministries: Sequence[str]) -> None:
+    """What the listing knew beyond the page: the minute of a page that shows only the day, and the
+    ministries it filed the article under. The crawl applies it, and re-extraction again from what
+    raw_pages kept of the listing."""
+    article.published_at = _more_precise(article.published_at, listed_at)
+    for name in ministries:
+        if name not in article.ministries:
+            article.ministries.append(name)
+
+
 def judge(page: PageItem, policy: Policy) -> ExtractedItem:
     """Extract the page and apply the crawl's policy; raises Rejected for a page not to archive."""
     try:
@@ -54,10 +65,7 @@ def judge(page: PageItem, policy: Policy) -> ExtractedItem:
         raise Rejected(exc.kind) from None
     except Exception as exc:  # a broken page must not stop the crawl; it is counted and recorded
         raise Rejected(Kind.EXTRACTION_ERROR, f"{type(exc).__name__}: {exc}"[:180]) from None
-    article.published_at = _more_precise(article.published_at, page.listed_at)
-    for name in page.ministries:
-        if name not in article.ministries:
-            article.ministries.append(name)
+    apply_listing(article, page.listed_at, page.ministries)
     window = policy.window
     if window is not None and article.published_at is not None and not window.contains(article.published_at):
         raise Rejected(Kind.OUT_OF_WINDOW)
