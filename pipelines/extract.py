@@ -31,7 +31,7 @@ from pipelines.rejections import Kind
 MIN_BODY_CHARS = 60
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ERROR_PAGE = re.compile(
-    r"페이지를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
+    r"(?:페이지|기사|게시물)를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
     r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근|서비스\s*점검",
     re.I,
 )
