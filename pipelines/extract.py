@@ -39,9 +39,11 @@ MIN_BODY_CHARS = 60
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ERROR_PAGE = re.compile(
     r"(?:페이지|기사|게시물)를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
-    r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근|서비스\s*점검",
+    r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근",
     re.I,
 )
+# the site is down for a while: the article may well be there tomorrow
+_UNAVAILABLE = re.compile(r"서비스\s*점검|시스템\s*점검|점검\s*중입니다|일시적(?:인|으로)?\s*(?:오류|장애)", re.I)
 _LIST_URL = re.compile(r"List\.do|/list\b|list\.(?:php|asp|html?)|subsection|/section/|boardList", re.I)
 _PLACEHOLDER = re.compile(r"본\s*자료는.{0,40}배포한\s*자료입니다")
 _HEADER_CLASSES = (
@@ -254,8 +256,10 @@ def extract(
 
 def _reject(doc: HtmlElement, container: HtmlElement | None, url: str, title: str, page_text: str) -> None:
     container_text = text_of(container) if container is not None else ""
-    if len(container_text) < 300 and (_ERROR_PAGE.search(title) or _ERROR_PAGE.search(page_text[:3000])):
-        raise NotAnArticle(Kind.ERROR_PAGE)
+    if len(container_text) < 300:
+        for pattern, kind in ((_UNAVAILABLE, Kind.UNAVAILABLE), (_ERROR_PAGE, Kind.ERROR_PAGE)):
+            if pattern.search(title) or pattern.search(page_text[:3000]):
+                raise NotAnArticle(kind)
     if _LIST_URL.search(url) and not re.search(r"View|view|idxno|newsId=|/article/|/news/view/", url):
         raise NotAnArticle(Kind.LIST_PAGE)
     if container is None:

@@ -23,6 +23,7 @@ class Kind(Enum):
     PHOTO_ONLY = ("not an article: photo only", "failed", True)
     LIST_PAGE = ("not an article: list page", "failed", True)
     ERROR_PAGE = ("not an article: error page", "failed", True)  # "page not found" served as a page
+    UNAVAILABLE = ("not an article: site unavailable", "failed", False)  # "서비스 점검 중" served as a page
     EXTRACTION_ERROR = ("extraction error", "failed", False)  # a bug: fixed code should see the page again
     # what the crawl's policy decides
     NO_MINISTRY = ("no ministry named", "skipped", True)
