@@ -37,6 +37,7 @@ class Outcome:
     reason: str | None = None
     dropped: str | None = None
     article: Article | None = None
+    permanent: bool = False  # a dropped page that a later fetch would not change (pipelines.rejections)
 
     @classmethod
     def failure(cls, kind: str, exc: BaseException) -> Outcome:

@@ -11,15 +11,16 @@ from typing import Any, ClassVar
 
 import scrapy
 from parsel import Selector
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import runstats
 from crawler.items import PageItem
 from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
-from crawler.middlewares import ARTICLE_META
+from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META
 from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
+from pipelines.rejections import Kind
 
 LISTING_META = "newsarchive_listing"
 FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
@@ -195,13 +196,20 @@ class ArchiveSpider(scrapy.Spider):
                    f"{body.removeprefix('<body>').removesuffix('</body>')}</div>")
         yield self.page_item(response.replace(url=page_url), _inline_frame(page_html, src, inlined))
 
-    def frame_failed(self, failure: Failure) -> Iterator[Any]:
-        """The page goes on without its frame's text (extraction then judges the placeholder)."""
-        self.logger.warning("frame failed for %s: %s", _request_url(failure), failure.getErrorMessage())
+    def frame_failed(self, failure: Failure) -> None:
+        """The viewer did not give the page's text (an error status, a timeout): the page is not stored,
+        since its body is only the placeholder. It is counted as failed and recorded as a temporary
+        rejection under its canonical URL, so the next crawl fetches it again."""
         request = getattr(failure, "request", None)
         assert request is not None
-        page_url, page_html, _ = request.meta[FRAME_META]
-        yield self.page_item(HtmlResponse(url=page_url, body=page_html, request=request), page_html)
+        page_url = request.meta[FRAME_META][0]
+        response = getattr(failure.value, "response", None)
+        why = f"HTTP {response.status}" if response is not None else type(failure.value).__name__
+        frame_url = request.meta.get(ORIGINAL_URL_META) or request.url  # the real URL, not a mirror's
+        self.logger.warning("frame failed for %s (%s: %s)", page_url, frame_url, why)
+        runstats.count(self.crawler.stats, "failed", Kind.FRAME_FAILED.reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=canonical_url(page_url),
+                                            reason=Kind.FRAME_FAILED.describe(f"{why} from {frame_url}"))
 
     def page_item(self, response: Response, html: bytes) -> PageItem:
         entry: Entry = response.meta.get("entry") or Entry(url=response.url)
