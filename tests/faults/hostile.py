@@ -26,7 +26,6 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from tests.faults.pages import (
-    BY_ID,
     FAULTS,
     MOBILE,
     Fault,
@@ -98,7 +97,7 @@ class HostileSite:
         self.today, self.faults, self.only_sitemap = today, faults, only_sitemap
         self.mobile_status = mobile_status  # what m.etoday.co.kr answers (503: a host that is down)
         self.faults_on = True
-        self._fault_ids = {fault.id for fault in faults}
+        self._by_id = {fault.id: fault for fault in faults}
         self._lock = threading.Lock()
         self._hits: list[tuple[float, str, str]] = []
         self._pages = self._build()
@@ -163,7 +162,8 @@ class HostileSite:
         with self._lock:
             pages = self._pages[host]
         if host == MOBILE and target.startswith("/news/view/"):
-            fault = BY_ID.get(int(target.split("/")[3].split("?")[0] or 0))
+            tail = target.split("/")[3].split("?")[0]
+            fault = self._by_id.get(int(tail)) if tail.isdigit() else None
             if fault is None:
                 return pages.lookup(target)
             return Resource(b"<html><body>busy</body></html>", "text/html", status=503) \
@@ -174,8 +174,7 @@ class HostileSite:
         if host == MOBILE or not path.startswith("/news/view/"):
             return None
         tail = path.rsplit("/", 1)[-1]
-        fault = BY_ID.get(int(tail)) if tail.isdigit() else None
-        return fault if fault is not None and fault.id in self._fault_ids else None
+        return self._by_id.get(int(tail)) if tail.isdigit() else None
 
     def attempts(self, fault: Fault) -> int:
         return len([t for t in self.hits_for("www.etoday.co.kr", f"/news/view/{fault.id}")])

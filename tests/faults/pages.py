@@ -68,7 +68,7 @@ def fault_story(fault: Fault) -> Story:
     title = f"{base.title} [{n}보]"
     if fault.kind == "huge_title":
         title = ("정부 합동 브리핑 " * 6000)[:34000]  # ~100 KB of UTF-8
-    return dataclasses.replace(base, id=fault.id, days_ago=1, time=f"{8 + n // 6:02d}:{(n * 7) % 60:02d}",
+    return dataclasses.replace(base, id=fault.id, days_ago=1, time=f"{8 + n % 12:02d}:{(n * 7) % 60:02d}",
                                title=title, paragraphs=(*base.paragraphs, closing), modified=None,
                                feeds=(), in_sitemap=True, in_section_list=False, extras=frozenset(),
                                caption="")
