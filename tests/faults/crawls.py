@@ -35,8 +35,8 @@ class Archive:
     @classmethod
     def read(cls, db_url: str) -> Archive:
         with transaction(db_url) as session:
-            articles = dict(list(session.execute(select(Article.canonical_url, Article.content_hash)).tuples()))
-            duplicates = dict(list(session.execute(select(Duplicate.canonical_url, Duplicate.article_id)).tuples()))
+            articles = {row[0]: row[1] for row in session.execute(select(Article.canonical_url, Article.content_hash))}
+            duplicates = {row[0]: row[1] for row in session.execute(select(Duplicate.canonical_url, Duplicate.article_id))}
             rejected = [(r.run_id, r.url, r.reason) for r in session.scalars(select(RejectedPage))]
             runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
             session.expunge_all()
