@@ -36,7 +36,8 @@ class Archive:
     def read(cls, db_url: str) -> Archive:
         with transaction(db_url) as session:
             articles = {row[0]: row[1] for row in session.execute(select(Article.canonical_url, Article.content_hash))}
-            duplicates = {row[0]: row[1] for row in session.execute(select(Duplicate.canonical_url, Duplicate.article_id))}
+            pairs = session.execute(select(Duplicate.canonical_url, Duplicate.article_id))
+            duplicates = {row[0]: row[1] for row in pairs}
             rejected = [(r.run_id, r.url, r.reason) for r in session.scalars(select(RejectedPage))]
             runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
             session.expunge_all()
