@@ -37,6 +37,9 @@ from pipelines.rejections import Kind
 
 MIN_BODY_CHARS = 60
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# An inline image can be megabytes of base64; libxml2 stops at an attribute over 10 MB and drops the rest
+# of the page with it. Extraction never needs the image's bytes.
+_HUGE_DATA_URI = re.compile(r"data:[^\s\"'<>),]{0,100},[^\s\"'<>)]{4096,}")
 _ERROR_PAGE = re.compile(
     r"(?:페이지|기사|게시물)를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
     r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근",
@@ -70,6 +73,7 @@ _HEADER_CLASSES = (
 def _document(html: bytes | str, encoding: str | None) -> tuple[HtmlElement, str]:
     text = decode_html(html, encoding)[0] if isinstance(html, bytes) else html
     text = _XML_DECL.sub("", text)
+    text = _HUGE_DATA_URI.sub("data:,", text)
     if not text.strip():
         raise NotAnArticle(Kind.EMPTY_PAGE)
     try:

@@ -50,9 +50,21 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
                 if outcome.dropped:
                     repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped,
                                                 permanent=outcome.permanent)
+                if page.listed_url:
+                    _record_listed_url(session, page, outcome, policy)
     except (SQLAlchemyError, DatabaseError) as exc:  # the database failed: nothing of the batch is kept
         return [Outcome.failure("store error", exc) for _ in pages]
     return outcomes
+
+
+def _record_listed_url(session: Session, page: PageItem, outcome: Outcome, policy: Policy) -> None:
+    """A listed URL that redirected to another page: an alias of the article it led to (so it is not
+    downloaded again), or, when that page was not kept, rejected for the same reason."""
+    target = canonical_url(page.url)
+    with session.begin_nested():
+        if not repository.add_alias(session, page.listed_url, target, page.source, policy.run_id) and outcome.dropped:
+            repository.record_rejection(session, policy.run_id, page.listed_url, outcome.dropped,
+                                        permanent=outcome.permanent)
 
 
 def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected],

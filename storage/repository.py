@@ -106,6 +106,25 @@ def add_duplicate(session: Session, record: ArticleRecord, original: Article,
     return row
 
 
+def add_alias(session: Session, listed_url: str, target_url: str, source: str,
+              run_id: int | None = None) -> bool:
+    """Record `listed_url` (canonical), which redirected to the archived `target_url`, as a duplicate of
+    the article `target_url` names, so crawls that meet it in a listing skip it; False when `target_url`
+    is not archived or `listed_url` is known already."""
+    if is_archived(session, listed_url):
+        return False
+    target = article_by_url(session, target_url)
+    if target is None:
+        dup = session.scalar(select(Duplicate).where(Duplicate.canonical_url == target_url))
+        target = session.get(Article, dup.article_id) if dup else None
+    if target is None:
+        return False
+    session.add(Duplicate(canonical_url=listed_url, url=listed_url, source=source, article_id=target.id,
+                          content_hash=target.content_hash, found_at=utcnow(), run_id=run_id))
+    session.flush()
+    return True
+
+
 def compress_html(html: bytes) -> bytes:
     """How raw pages are kept (`raw_pages.html_zlib`); raw_html reads them back."""
     return zlib.compress(html, 6)

@@ -11,13 +11,14 @@ from typing import Any, ClassVar
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import runstats
 from crawler.items import PageItem
 from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
-from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META
+from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META, RetryLater, UnmirroredHost
 from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
 from pipelines.rejections import Kind
@@ -97,6 +98,8 @@ class ArchiveSpider(scrapy.Spider):
                               meta={LISTING_META: True}, priority=10)
 
     def listing_failed(self, failure: Failure) -> None:
+        if failure.check(RetryLater):
+            return
         self.logger.warning("listing failed: %s (%s)", _request_url(failure), failure.getErrorMessage())
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -200,6 +203,8 @@ class ArchiveSpider(scrapy.Spider):
         """The viewer did not give the page's text (an error status, a timeout): the page is not stored,
         since its body is only the placeholder. It is counted as failed and recorded as a temporary
         rejection under its canonical URL, so the next crawl fetches it again."""
+        if failure.check(RetryLater):  # the frame is fetched again later
+            return
         request = getattr(failure, "request", None)
         assert request is not None
         page_url = request.meta[FRAME_META][0]
@@ -218,19 +223,55 @@ class ArchiveSpider(scrapy.Spider):
         if content_type:
             match = re.search(rb"charset=([\w-]+)", content_type, re.I)
             encoding = match.group(1).decode("ascii") if match else None
+        listed = canonical_url(entry.url)
         return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(UTC),
+                        listed_url=listed if listed != canonical_url(response.url) else "",
                         encoding=encoding, listed_at=entry.listed_at, listed_title=entry.title,
                         ministries=list(entry.ministries), etag=_header(response, b"ETag"),
                         last_modified=_header(response, b"Last-Modified"))
 
     def article_failed(self, failure: Failure) -> None:
-        response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else f"fetch: {type(failure.value).__name__}"
-        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
-            runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
+        """An article page that could not be fetched: counted and recorded under the URL it was listed
+        as (canonical), not the mirror's or a redirect's, so the next crawl's check finds it."""
+        if failure.check(RetryLater):
+            return
+        reason = fetch_failure_reason(failure)
+        if reason == ROBOTS_REASON:
+            runstats.count(self.crawler.stats, "skipped", reason)
             return
         runstats.count(self.crawler.stats, "failed", reason)
-        self.crawler.signals.send_catch_log(runstats.page_failed, url=_request_url(failure), reason=reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=_listed_url(failure), reason=reason)
+
+
+ROBOTS_REASON = "forbidden by robots.txt"
+
+
+def fetch_failure_reason(failure: Failure) -> str:
+    """Why a request failed, as a run reason: its HTTP status, a refusal of ours, or the error's type."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    if failure.check(UnmirroredHost):
+        return f"refused: {failure.getErrorMessage()}"
+    message = failure.getErrorMessage()
+    if failure.check(DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in message:
+        return "too large"  # more than DOWNLOAD_MAXSIZE, as sent or once decompressed
+    if failure.check(IgnoreRequest):
+        if "max redirections" in message:
+            return "too many redirects"
+        if "robots.txt" in message:
+            return ROBOTS_REASON
+        return f"ignored: {message[:80]}"
+    return f"fetch: {type(failure.value).__name__}"
+
+
+def _listed_url(failure: Failure) -> str:
+    """The canonical URL a failed article request was listed under."""
+    request = getattr(failure, "request", None)
+    if request is None:
+        return "?"
+    entry = request.meta.get("entry")
+    return canonical_url(entry.url if isinstance(entry, Entry) else request.meta.get(ORIGINAL_URL_META, request.url))
 
 
 def _inline_frame(page_html: bytes, src: str, inlined: str) -> bytes:
