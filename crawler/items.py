@@ -18,3 +18,4 @@ class PageItem:
     ministries: list[str] = field(default_factory=list)  # official names the listing attributes it to
     etag: str | None = None  # HTTP validators of the response, for conditional revisits
     last_modified: str | None = None
+    listed_url: str = ""  # canonical URL of the listing entry, when a redirect led elsewhere

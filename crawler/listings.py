@@ -69,14 +69,30 @@ def parse_feed(data: bytes, base_url: str) -> list[Entry]:
     return entries
 
 
+_SITEMAP_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:urlset|sitemapindex)\b[^>]*>")
+_SITEMAP_NODE = re.compile(rb"<((?:[\w.-]+:)?(?:url|sitemap))\b[^>]*>.*?</\1\s*>", re.S)
+
+
 def parse_sitemap(data: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
-    """(article entries, nested sitemap URLs) from a urlset or sitemapindex; Google-News dates preferred."""
+    """(article entries, nested sitemap URLs) from a urlset or sitemapindex; Google-News dates preferred.
+
+    One mis-nested element (an unclosed <b> in a news:title) makes libxml2's recovery swallow every
+    following <url>; when the document read whole yields fewer nodes than it has, each <url> (or
+    <sitemap>) is read on its own, inside the document's root tag so its namespaces still apply."""
     root = _parse_xml(data)
-    if root is None:
-        return [], []
+    nodes = list(root) if root is not None else []
+    chunks = [match.group(0) for match in _SITEMAP_NODE.finditer(data)]
+    if len(chunks) > sum(1 for node in nodes if _local(node.tag) in ("url", "sitemap")):
+        opening = _SITEMAP_ROOT.search(data)
+        head = opening.group(0) if opening else b"<urlset>"
+        close = b"</" + head[1:].split(None, 1)[0].rstrip(b">") + b">"
+        nodes = []
+        for chunk in chunks:
+            part = _parse_xml(head + chunk + close)
+            nodes += list(part) if part is not None else []
     entries: list[Entry] = []
     nested: list[str] = []
-    for node in root:
+    for node in nodes:
         name = _local(node.tag)
         loc = _child_text(node, "loc")
         if not loc:

@@ -3,16 +3,19 @@ mirror and back off retries (downloader middlewares)."""
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable, Iterator
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import Response
+from scrapy.utils.asyncio import CallLaterResult, call_later
+from scrapy.utils.response import response_status_message
 
 from crawler import dbfailure, runstats
 from crawler.database import database_url
@@ -23,6 +26,7 @@ from storage.db import get_engine
 
 ARTICLE_META = "newsarchive_article"  # set by spiders on article-page requests
 ORIGINAL_URL_META = "newsarchive_original_url"
+_PROXY_META = ("proxy", "_auth_proxy", "_scheme_proxy")
 
 
 class SkipArchivedMiddleware:
@@ -82,9 +86,17 @@ def _is_article_request(output: Any) -> bool:
     return isinstance(output, Request) and bool(output.meta.get(ARTICLE_META))
 
 
+class UnmirroredHost(IgnoreRequest):
+    """A request (a redirect, usually) for a host that has no mirror while mirrors are on: refused, so that
+    a crawl of a mirror never reaches the real site."""
+
+
 class HostMirrorMiddleware:
     """Sends requests for a mirrored host to its base URL (same path and query); responses get their
-    real URL back, so spiders, items and the archive never see the mirror."""
+    real URL back, so spiders, items and the archive never see the mirror. With mirrors on, every request
+    stays on them: a redirect to a mirrored host (absolute, e.g. to https://m.site/…) is sent to its mirror
+    too, and a request for a host without one is refused (UnmirroredHost). Each real host keeps its own
+    downloader slot (concurrency, delay), although its mirror may share an address with the others'."""
 
     def __init__(self, mirrors: dict[str, str]):
         self.mirrors = mirrors
@@ -98,14 +110,18 @@ class HostMirrorMiddleware:
         return cls(mirrors)
 
     def process_request(self, request: Request) -> Request | None:
-        if request.meta.get(ORIGINAL_URL_META):
-            return None
         parts = urlsplit(request.url)
-        base = self.mirrors.get((parts.hostname or "").lower())
+        host = (parts.hostname or "").lower()
+        base = self.mirrors.get(host)
         if base is None:
-            return None
+            if self._unmirror(request.url, "https") is not None:
+                return None  # on a mirror already (mirrored before, or a relative redirect)
+            raise UnmirroredHost(f"no mirror for {host or request.url[:80]}")
         target = base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        meta = {**request.meta, ORIGINAL_URL_META: request.url, "dont_obey_robotstxt": True}
+        # The proxy chosen for the real host (HttpProxyMiddleware ran first) is not the mirror's: it is
+        # chosen again for the mirror's address, which no_proxy may exempt.
+        kept = {key: value for key, value in request.meta.items() if key not in _PROXY_META}
+        meta = {**kept, ORIGINAL_URL_META: request.url, "dont_obey_robotstxt": True, "download_slot": host}
         return request.replace(url=target, meta=meta, dont_filter=True)
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -118,34 +134,91 @@ class HostMirrorMiddleware:
     def _unmirror(self, url: str, scheme: str) -> str | None:
         """Map a mirror URL (after redirects, too) back onto the real host."""
         for host, base in self.mirrors.items():
-            if url.startswith(base):
+            if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
                 rest = url[len(base):]
                 return f"{scheme}://{host}{rest if rest.startswith('/') else '/' + rest}"
         return None
 
 
+class RetryLater(IgnoreRequest):
+    """The request is retried later, outside the downloader; the spider's errbacks ignore this failure."""
+
+
+def retry_after(response: Response, now: float | None = None) -> float | None:
+    """Seconds asked for by a Retry-After header (delta-seconds or an HTTP date); None without one."""
+    value = response.headers.get(b"Retry-After")
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retries, but each retry waits base * 2**attempt seconds (capped) before it is queued."""
+    """Scrapy's retries, but each retry waits base * 2**attempt seconds (capped), or what the server asked
+    for in Retry-After, before it is scheduled again.
+
+    The wait happens outside the downloader: the retry is handed back to the engine by a timer, while the
+    failed attempt ends with RetryLater. Waiting inside a middleware (as before) kept the request among the
+    downloader's active ones, so a few failing URLs filled the global CONCURRENT_REQUESTS and delayed every
+    other host. A Retry-After longer than NEWSARCHIVE_RETRY_BACKOFF_MAX is beyond this crawl's patience: the
+    response is given up at once (the page is recorded as failed, and the next crawl fetches it again).
+    Requests without an errback (robots.txt) are retried at once, as Scrapy does."""
 
     def __init__(self, settings: Any):
         super().__init__(settings)
         self.base = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF_BASE", 2.0)
         self.cap = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF_MAX", 60.0)
+        self.waiting: dict[int, CallLaterResult] = {}  # id(retry request) -> its timer
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        result = super().process_response(request, response)
-        if isinstance(result, Request):
-            await self._wait(result)
-        return result
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        asked = retry_after(response)
+        if asked is not None and asked > self.cap:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsarchive/retry_after_given_up")
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        return response if retry is None else self._later(retry, asked)
+
+    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
         result = super().process_exception(request, exception)
-        if isinstance(result, Request):
-            await self._wait(result)
-        return result
+        return self._later(result, None) if isinstance(result, Request) else result
 
-    async def _wait(self, retry: Request) -> None:
+    def _later(self, retry: Request, asked: float | None) -> Request:
         attempt = int(retry.meta.get("retry_times", 1))
-        delay = min(self.cap, self.base * 2 ** (attempt - 1))
-        if delay > 0:
-            await asyncio.sleep(delay)
+        delay = asked if asked is not None else min(self.cap, self.base * 2 ** (attempt - 1))
+        if delay <= 0 or retry.errback is None:
+            return retry
+        self.waiting[id(retry)] = call_later(delay, self._release, retry)
+        raise RetryLater(f"retry {attempt} of {retry.url} in {delay:.1f}s")
+
+    def _release(self, retry: Request) -> None:
+        self.waiting.pop(id(retry), None)
+        assert self.crawler.engine is not None
+        self.crawler.engine.crawl(retry)
+
+    def spider_idle(self) -> None:
+        if self.waiting:
+            raise DontCloseSpider
+
+    def spider_closed(self) -> None:
+        for call in self.waiting.values():
+            call.cancel()
+        self.waiting.clear()

@@ -15,6 +15,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# A news page is well under 1 MB; a few carry inline images. Scrapy's default (1 GiB, also the bound on a
+# decompressed body) let one gzip bomb hold a gigabyte in the crawl process and five in a worker. The cap
+# applies to the body as sent and once decompressed; a larger page fails as "too large".
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

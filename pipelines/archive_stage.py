@@ -33,7 +33,7 @@ class ArchivePipeline:
         self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 1)
         self.db_url = database_url(crawler.settings)
         self.pool: Workers | None = None
-        self.policy = Policy(self.db_url)
+        self._policy: Policy | None = None
         self.waiting: list[tuple[PageItem, asyncio.Future[Outcome]]] = []
         self.in_flight = 0
 
@@ -41,12 +41,19 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
+    @property
+    def policy(self) -> Policy:
+        """Made at the first page, not in open_spider: Scrapy opens the item pipelines before it sends
+        spider_opened, and the run id is set by CrawlRunExtension on that signal."""
+        if self._policy is None:
+            spider = self.crawler.spider
+            self._policy = Policy(self.db_url, run_id=getattr(spider, "run_id", None),
+                                  window=getattr(spider, "window", None),
+                                  requires_ministry=bool(getattr(spider, "requires_ministry", False)),
+                                  revisit=bool(getattr(spider, "revisit", False)))
+        return self._policy
+
     def open_spider(self) -> None:
-        spider = self.crawler.spider
-        self.policy = Policy(self.db_url, run_id=getattr(spider, "run_id", None),
-                             window=getattr(spider, "window", None),
-                             requires_ministry=bool(getattr(spider, "requires_ministry", False)),
-                             revisit=bool(getattr(spider, "revisit", False)))
         if self.workers > 0:
             self.pool = Workers(self.workers)
 

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pipelines.rejections import Kind
+
 EXPORT_FIELDS = (
     "url", "canonical_url", "source", "title", "subtitle", "body", "published_at", "modified_at",
     "authors", "section", "images", "language", "ministries", "attachments", "fetched_at", "content_hash",
@@ -16,11 +18,13 @@ EXPORT_FIELDS = (
 
 
 class NotAnArticle(Exception):
-    """The page is not an article (list page, photo-only item, error page, ...); `reason` says why."""
+    """The page is not an article (list page, photo-only item, error page, ...): `kind` says why, and
+    whether a later fetch could change that; `reason` is its short label ("no body")."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, kind: Kind):
+        super().__init__(kind.label)
+        self.kind = kind
+        self.reason = kind.label
 
 
 @dataclass

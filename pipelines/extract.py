@@ -23,7 +23,7 @@ from pipelines.extraction.lines import clean_lines, strip_end_mark
 from pipelines.extraction.media import attach_caption_lines, attachments_of, images_of, is_photo_credit
 from pipelines.extraction.metadata import language_of, section_of, title_of
 from pipelines.extraction.pagedates import page_dates
-from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
+from pipelines.extraction.profiles import SiteProfile, profile_for
 from pipelines.extraction.scriptpayload import Payload, find_payload
 from pipelines.extraction.subtitle import (
     decks_before,
@@ -33,14 +33,20 @@ from pipelines.extraction.subtitle import (
     take_subtitles,
 )
 from pipelines.ministries import find_ministries, resolve_ministry
+from pipelines.rejections import Kind
 
 MIN_BODY_CHARS = 60
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# An inline image can be megabytes of base64; libxml2 stops at an attribute over 10 MB and drops the rest
+# of the page with it. Extraction never needs the image's bytes.
+_HUGE_DATA_URI = re.compile(r"data:[^\s\"'<>),]{0,100},[^\s\"'<>)]{4096,}")
 _ERROR_PAGE = re.compile(
-    r"페이지를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
-    r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근|서비스\s*점검",
+    r"(?:페이지|기사|게시물)를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
+    r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근",
     re.I,
 )
+# the site is down for a while: the article may well be there tomorrow
+_UNAVAILABLE = re.compile(r"서비스\s*점검|시스템\s*점검|점검\s*중입니다|일시적(?:인|으로)?\s*(?:오류|장애)", re.I)
 _LIST_URL = re.compile(r"List\.do|/list\b|list\.(?:php|asp|html?)|subsection|/section/|boardList", re.I)
 _PLACEHOLDER = re.compile(r"본\s*자료는.{0,40}배포한\s*자료입니다")
 _HEADER_CLASSES = (
@@ -67,12 +73,13 @@ _HEADER_CLASSES = (
 def _document(html: bytes | str, encoding: str | None) -> tuple[HtmlElement, str]:
     text = decode_html(html, encoding)[0] if isinstance(html, bytes) else html
     text = _XML_DECL.sub("", text)
+    text = _HUGE_DATA_URI.sub("data:,", text)
     if not text.strip():
-        raise NotAnArticle("empty page")
+        raise NotAnArticle(Kind.EMPTY_PAGE)
     try:
         return document_fromstring(text), text
     except Exception as exc:  # lxml raises ParserError/ValueError on unusable input
-        raise NotAnArticle("unparseable page") from exc
+        raise NotAnArticle(Kind.UNPARSEABLE) from exc
 
 
 def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> str:
@@ -96,8 +103,8 @@ def _lead_text(page_text: str, container: HtmlElement | None) -> str:
     return page_text[max(0, at - 1200) : at] if at > 0 else ""
 
 
-def _korea_kr_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElement | None:
-    """The inlined document-viewer frame when `div.view_cont` holds only the placeholder sentence."""
+def _viewer_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElement | None:
+    """The inlined document-viewer frame when the container holds only the placeholder sentence."""
     frames = selector("[data-newsarchive-frame]")(doc)
     if not frames:
         return None
@@ -108,6 +115,28 @@ def _korea_kr_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElem
         first: HtmlElement = frames[0]
         return first
     return None
+
+
+def _only_placeholder(doc: HtmlElement, profile: SiteProfile) -> bool:
+    """The profile's body box says only "본 자료는 ○○부에서 배포한 자료입니다." (the text is in a viewer)."""
+    for css in profile.container:
+        boxes = list(selector(css)(doc))
+        if boxes:
+            text = text_of(boxes[0])
+            return bool(_PLACEHOLDER.search(text)) and len(re.sub(r"\W", "", _PLACEHOLDER.sub("", text))) < 10
+    return False
+
+
+def _framed_container(doc: HtmlElement, container: HtmlElement | None, profile: SiteProfile) -> HtmlElement | None:
+    """For a site whose body may be a placeholder beside a document viewer: the viewer's inlined text
+    when the page has it. A page showing only the placeholder, with no viewer text inlined (the viewer
+    failed, hung or came back empty), is not stored: the next crawl fetches it again."""
+    frame = _viewer_frame(doc, container)
+    if frame is not None:
+        container = frame
+    if _only_placeholder(doc, profile) and (frame is None or len(re.sub(r"\s", "", text_of(frame))) < MIN_BODY_CHARS):
+        raise NotAnArticle(Kind.PLACEHOLDER_ONLY)
+    return container
 
 
 def _payload_container(scripts: list[str]) -> tuple[HtmlElement | None, Payload | None]:
@@ -158,10 +187,8 @@ def extract(
     header_text = _header_text(doc, profile, markup)
 
     container = find_container(doc, profile, markup)
-    if profile is KOREA_KR:
-        frame = _korea_kr_frame(doc, container)
-        if frame is not None:
-            container = frame
+    if profile is not None and profile.placeholder_frame:
+        container = _framed_container(doc, container, profile)
     payload: Payload | None = None
     if container is None or len(text_of(container)) < 200:
         scripted, payload = _payload_container(scripts)
@@ -202,7 +229,7 @@ def extract(
     lines = [strip_end_mark(line) for line in lines]
     body = "\n".join(line for line in lines if line)
     if len(re.sub(r"\s", "", body)) < MIN_BODY_CHARS:
-        raise NotAnArticle("photo only" if had_photo else "no body")
+        raise NotAnArticle(Kind.PHOTO_ONLY if had_photo else Kind.NO_BODY)
 
     subtitle = "\n".join(subtitles)
     published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
@@ -233,11 +260,13 @@ def extract(
 
 def _reject(doc: HtmlElement, container: HtmlElement | None, url: str, title: str, page_text: str) -> None:
     container_text = text_of(container) if container is not None else ""
-    if len(container_text) < 300 and (_ERROR_PAGE.search(title) or _ERROR_PAGE.search(page_text[:3000])):
-        raise NotAnArticle("error page")
+    if len(container_text) < 300:
+        for pattern, kind in ((_UNAVAILABLE, Kind.UNAVAILABLE), (_ERROR_PAGE, Kind.ERROR_PAGE)):
+            if pattern.search(title) or pattern.search(page_text[:3000]):
+                raise NotAnArticle(kind)
     if _LIST_URL.search(url) and not re.search(r"View|view|idxno|newsId=|/article/|/news/view/", url):
-        raise NotAnArticle("list page")
+        raise NotAnArticle(Kind.LIST_PAGE)
     if container is None:
-        raise NotAnArticle("no body")
+        raise NotAnArticle(Kind.NO_BODY)
     if container_text and link_text_length(container) > 0.6 * len(container_text):
-        raise NotAnArticle("list page")
+        raise NotAnArticle(Kind.LIST_PAGE)

@@ -3,6 +3,7 @@ counted reason. Runs in the crawl's worker processes (pipelines/ingest.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -12,14 +13,20 @@ from pipelines.article import Article, NotAnArticle
 from pipelines.extract import extract
 from pipelines.messages import ExtractedItem, Policy
 from pipelines.neardup import Fingerprint, fingerprint_of
+from pipelines.rejections import Kind
 
 
 class Rejected(Exception):
-    """The page is not archived: `counter` (failed or skipped) and the reason it is counted under."""
+    """The page is not archived: its kind (the counter it is counted under, whether it is permanent) and
+    the reason it is counted and recorded under."""
 
-    def __init__(self, counter: str, reason: str):
-        super().__init__(reason)
-        self.counter, self.reason = counter, reason
+    def __init__(self, kind: Kind, detail: str = ""):
+        super().__init__(kind.describe(detail))
+        self.kind, self.reason = kind, kind.describe(detail)
+
+    @property
+    def counter(self) -> str:
+        return self.kind.counter
 
 
 def extract_and_fingerprint(html: bytes, url: str, **kwargs: Any) -> tuple[Article, Fingerprint]:
@@ -39,22 +46,29 @@ def _more_precise(page: datetime | None, listed: datetime | None) -> datetime | 
     return page
 
 
+def apply_listing(article: Article, listed_at: datetime | None, ministries: Sequence[str]) -> None:
+    """What the listing knew beyond the page: the minute of a page that shows only the day, and the
+    ministries it filed the article under. The crawl applies it, and re-extraction again from what
+    raw_pages kept of the listing."""
+    article.published_at = _more_precise(article.published_at, listed_at)
+    for name in ministries:
+        if name not in article.ministries:
+            article.ministries.append(name)
+
+
 def judge(page: PageItem, policy: Policy) -> ExtractedItem:
     """Extract the page and apply the crawl's policy; raises Rejected for a page not to archive."""
     try:
         article, fingerprint = extract_and_fingerprint(page.html, page.url, source=page.source,
                                                        encoding=page.encoding, fetched_at=page.fetched_at)
     except NotAnArticle as exc:
-        raise Rejected("failed", f"not an article: {exc.reason}") from None
+        raise Rejected(exc.kind) from None
     except Exception as exc:  # a broken page must not stop the crawl; it is counted and recorded
-        raise Rejected("failed", f"extraction error: {type(exc).__name__}: {exc}"[:200]) from None
-    article.published_at = _more_precise(article.published_at, page.listed_at)
-    for name in page.ministries:
-        if name not in article.ministries:
-            article.ministries.append(name)
+        raise Rejected(Kind.EXTRACTION_ERROR, f"{type(exc).__name__}: {exc}"[:180]) from None
+    apply_listing(article, page.listed_at, page.ministries)
     window = policy.window
     if window is not None and article.published_at is not None and not window.contains(article.published_at):
-        raise Rejected("skipped", "out_of_window")
+        raise Rejected(Kind.OUT_OF_WINDOW)
     if policy.requires_ministry and not article.ministries:
-        raise Rejected("skipped", "no ministry named")
+        raise Rejected(Kind.NO_MINISTRY)
     return ExtractedItem(page, article, fingerprint)

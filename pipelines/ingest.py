@@ -20,7 +20,8 @@ from pipelines import revisions
 from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
-from pipelines.store import store, store_batch
+from pipelines.rejections import Kind
+from pipelines.store import Stored, store, store_batch
 from storage import repository
 from storage.db import DatabaseError, write_transaction
 from storage.faults import fatal_reason
@@ -48,13 +49,26 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
                 outcomes = [_outcome(session, item, policy) for item in judged]
             for page, outcome in zip(pages, outcomes, strict=True):
                 if outcome.dropped:
-                    repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped)
+                    repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped,
+                                                permanent=outcome.permanent)
+                if page.listed_url:
+                    _record_listed_url(session, page, outcome, policy)
     except (SQLAlchemyError, DatabaseError) as exc:  # nothing of the batch is kept
         fatal = fatal_reason(exc)
         if fatal is not None:  # the database itself failed: every batch would, whatever its pages
             return [Outcome.lost_to_database(fatal) for _ in pages]
         return [Outcome.failure("store error", exc) for _ in pages]
     return outcomes
+
+
+def _record_listed_url(session: Session, page: PageItem, outcome: Outcome, policy: Policy) -> None:
+    """A listed URL that redirected to another page: an alias of the article it led to (so it is not
+    downloaded again), or, when that page was not kept, rejected for the same reason."""
+    target = canonical_url(page.url)
+    with session.begin_nested():
+        if not repository.add_alias(session, page.listed_url, target, page.source, policy.run_id) and outcome.dropped:
+            repository.record_rejection(session, policy.run_id, page.listed_url, outcome.dropped,
+                                        permanent=outcome.permanent)
 
 
 def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected],
@@ -66,31 +80,31 @@ def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected]
     extracted = [item for item in judged if isinstance(item, ExtractedItem)]
     try:
         with session.begin_nested():
-            verdicts = iter(store_batch(session, extracted, policy))
+            results = iter(store_batch(session, extracted, policy))
     except Exception as exc:  # unless the database failed, the article-by-article path decides per article
         if fatal_reason(exc) is not None:
             raise
         log.warning("storing the batch at once failed (%s: %s); storing article by article",
                     type(exc).__name__, exc)
         return None
-    return [_outcome(session, item, policy) if isinstance(item, Rejected) else _verdict_outcome(item, *next(verdicts))
+    return [_outcome(session, item, policy) if isinstance(item, Rejected) else _verdict_outcome(item, next(results))
             for item in judged]
 
 
 def _outcome(session: Session, item: ExtractedItem | Rejected, policy: Policy) -> Outcome:
     """One page, in its own savepoint."""
     if isinstance(item, Rejected):
-        return Outcome(item.counter, item.reason, dropped=item.reason)
+        return Outcome(item.counter, item.reason, dropped=item.reason, permanent=item.kind.permanent)
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                verdict, detail = store(session, item, policy)
-            return _verdict_outcome(item, verdict, detail)
+                stored = store(session, item, policy)
+            return _verdict_outcome(item, stored)
         except IntegrityError:
             # Another writer (without the writer lock) stored the same URL or body: decide again.
             if attempt == 2:
                 return Outcome("failed", "store error: IntegrityError",
-                               dropped=f"store error: conflicting write for {item.article.canonical_url}")
+                               dropped=Kind.CONFLICTING_WRITE.describe(item.article.canonical_url))
         except Exception as exc:  # one article's failure must not undo the batch, the database's must
             if fatal_reason(exc) is not None:
                 raise
@@ -98,13 +112,14 @@ def _outcome(session: Session, item: ExtractedItem | Rejected, policy: Policy) -
     raise AssertionError("unreachable")
 
 
-def _verdict_outcome(item: ExtractedItem, verdict: Verdict, detail: str | None) -> Outcome:
-    article = item.article
+def _verdict_outcome(item: ExtractedItem, stored: Stored) -> Outcome:
+    article, verdict, detail = item.article, stored.verdict, stored.detail
     if verdict is Verdict.NEW:
         return Outcome("stored", detail, article=article)
     if verdict is Verdict.DUPLICATE:
-        return Outcome("duplicates", dropped=f"duplicate of an archived article: {article.canonical_url}")
+        original = f"article {stored.original.id} {stored.original.canonical_url}" if stored.original else ""
+        return Outcome("duplicates", dropped=Kind.DUPLICATE.describe(original), permanent=True)
     if detail is not None:  # a revisit: counted, and not dropped (it is not a rejected page)
         revised = detail == revisions.Outcome.REVISED.value
         return Outcome("stored" if revised else "skipped", detail, article=article)
-    return Outcome("skipped", "archived", dropped=f"already archived: {article.canonical_url}")
+    return Outcome("skipped", "archived", dropped=Kind.ARCHIVED.describe(article.canonical_url), permanent=True)

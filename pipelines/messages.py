@@ -38,6 +38,7 @@ class Outcome:
     dropped: str | None = None
     article: Article | None = None
     database_failed: str | None = None  # why the database cannot be used: the crawl ends (storage.faults)
+    permanent: bool = False  # a dropped page that a later fetch would not change (pipelines.rejections)
 
     @classmethod
     def failure(cls, kind: str, exc: BaseException) -> Outcome:

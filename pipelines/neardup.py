@@ -271,3 +271,12 @@ def refingerprint(session: Session, article_id: int, body: str, published_at: da
     match = best_match(session, article_id, made, published_at)
     if match is not None:
         _link(session, article_id, *match)
+
+
+def reassign(session: Session, article_id: int, body: str, published_at: datetime | None) -> Assignment:
+    """After re-extraction changed the body: new bands and signature, and the story cluster the new body
+    belongs to (it leaves its old one, which is dissolved when one article would be left in it)."""
+    clusters.leave(session, article_id)
+    made = fingerprint(session, article_id, body, published_at, replace=True)
+    match = best_match(session, article_id, made, published_at)
+    return _link(session, article_id, *match) if match is not None else Assignment(None)

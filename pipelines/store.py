@@ -11,6 +11,7 @@ verdicts and rows."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -20,31 +21,49 @@ from pipelines.messages import ExtractedItem, Policy
 from storage import bulk, clusters, repository
 
 
-def store(session: Session, item: ExtractedItem, policy: Policy) -> tuple[Verdict, str | None]:
-    """The verdict, and what was done beyond it: 'near-duplicate' (joined a story cluster), or a
-    revisit's outcome (revised, unchanged, conflict)."""
+class Original(NamedTuple):
+    """The archived article a duplicate repeats."""
+
+    id: int
+    canonical_url: str
+
+
+class Stored(NamedTuple):
+    """What storing one article did: the verdict; what was done beyond it ('near-duplicate': joined a
+    story cluster, or a revisit's outcome: revised, unchanged, conflict); for a duplicate, its original."""
+
+    verdict: Verdict
+    detail: str | None = None
+    original: Original | None = None
+
+
+def store(session: Session, item: ExtractedItem, policy: Policy) -> Stored:
+    """Dedup and store one article through the ORM."""
     page, article = item.page, item.article
     verdict, original = classify(session, article)
     if verdict is Verdict.NEW:
-        row = repository.add_article(session, article, page.html, page.encoding, policy.run_id)
+        row = repository.add_article(session, article, page.html, page.encoding, policy.run_id,
+                                     listed_at=page.listed_at, listed_ministries=page.ministries)
         clusters.set_validators(session, row.id, page.etag, page.last_modified, article.fetched_at)
         joined = neardup.assign(session, row.id, article.body, article.published_at, item.fingerprint)
-        return verdict, "near-duplicate" if joined.cluster_id is not None else None
+        return Stored(verdict, "near-duplicate" if joined.cluster_id is not None else None)
     if verdict is Verdict.DUPLICATE and original is not None:
         repository.add_duplicate(session, article, original, policy.run_id)
-    elif verdict is Verdict.ARCHIVED and original is not None and policy.revisit:
+        return Stored(verdict, None, Original(original.id, original.canonical_url))
+    if verdict is Verdict.ARCHIVED and original is not None and policy.revisit:
         fetch = revisions.Fetch(page.html, page.encoding, page.etag, page.last_modified)
-        return verdict, revisions.revise(session, original, article, fetch).value
-    return verdict, None
+        return Stored(verdict, revisions.revise(session, original, article, fetch).value)
+    return Stored(verdict)
 
 
-def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy) -> list[tuple[Verdict, str | None]]:
+def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
     batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
     articles = [item.article for item in items]
     archived = repository.known_urls(session, [a.canonical_url for a in articles], include_rejected=False)
-    stored = bulk.ids_by_hash(session, {a.content_hash for a in articles})
+    stored = {content_hash: Original(*found) for content_hash, found in
+              bulk.originals_by_hash(session, {a.content_hash for a in articles}).items()}
     verdicts: list[Verdict] = []
     new: list[ExtractedItem] = []
     new_hashes: set[str] = set()
@@ -60,14 +79,18 @@ def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy
         new.append(item)
         new_hashes.add(article.content_hash)
     ids = bulk.add_articles(session, [bulk.NewArticle(item.article, item.page.html, item.page.encoding,
-                                                      item.page.etag, item.page.last_modified)
+                                                      item.page.etag, item.page.last_modified,
+                                                      item.page.listed_at, tuple(item.page.ministries))
                                       for item in new], policy.run_id)
-    stored.update({item.article.content_hash: article_id for item, article_id in zip(new, ids, strict=True)})
-    bulk.add_duplicates(session, [(article, stored[article.content_hash])
+    stored.update({item.article.content_hash: Original(article_id, item.article.canonical_url)
+                   for item, article_id in zip(new, ids, strict=True)})
+    bulk.add_duplicates(session, [(article, stored[article.content_hash].id)
                                   for article, verdict in zip(articles, verdicts, strict=True)
                                   if verdict is Verdict.DUPLICATE], policy.run_id)
     assigned = neardup.assign_all(session, [
         (article_id, item.article.published_at, item.fingerprint or neardup.fingerprint_of(item.article.body))
         for item, article_id in zip(new, ids, strict=True)])
     details = iter("near-duplicate" if assignment.cluster_id is not None else None for assignment in assigned)
-    return [(verdict, next(details) if verdict is Verdict.NEW else None) for verdict in verdicts]
+    return [Stored(verdict, next(details)) if verdict is Verdict.NEW
+            else Stored(verdict, None, stored[article.content_hash] if verdict is Verdict.DUPLICATE else None)
+            for verdict, article in zip(verdicts, articles, strict=True)]

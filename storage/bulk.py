@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -23,14 +24,17 @@ class NewArticle:
     encoding: str | None
     etag: str | None = None
     last_modified: str | None = None
+    listed_at: datetime | None = None  # what the listing said (kept for re-extraction)
+    listed_ministries: tuple[str, ...] = ()
 
 
-def ids_by_hash(session: Session, hashes: Collection[str]) -> dict[str, int]:
-    """content hash -> id of the archived article with that normalised body."""
+def originals_by_hash(session: Session, hashes: Collection[str]) -> dict[str, tuple[int, str]]:
+    """content hash -> (id, canonical URL) of the archived article with that normalised body."""
     if not hashes:
         return {}
-    rows = session.execute(select(Article.content_hash, Article.id).where(Article.content_hash.in_(sorted(hashes))))
-    return {row.content_hash: row.id for row in rows}
+    rows = session.execute(select(Article.content_hash, Article.id, Article.canonical_url)
+                           .where(Article.content_hash.in_(sorted(hashes))))
+    return {row.content_hash: (row.id, row.canonical_url) for row in rows}
 
 
 def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None) -> list[int]:
@@ -49,7 +53,8 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
     for article_id, item, row in zip(ids, new, values, strict=True):
         fetched = row["fetched_at"]
         raw.append({"article_id": article_id, "html_zlib": compress_html(item.html),
-                    "encoding": item.encoding, "fetched_at": fetched})
+                    "encoding": item.encoding, "fetched_at": fetched, "listed_at": item.listed_at,
+                    "listed_ministries": list(item.listed_ministries)})
         ministries += [{"article_id": article_id, "ministry": name}
                        for name in dict.fromkeys(item.record.ministries)]
         validators.append({"article_id": article_id, "etag": item.etag, "last_modified": item.last_modified,

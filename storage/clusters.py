@@ -85,6 +85,18 @@ def join(session: Session, article_id: int, cluster_id: int, similarity: float) 
                                              "similarity": round(similarity, 4), "joined_at": utcnow()}])
 
 
+def leave(session: Session, article_id: int) -> None:
+    """Take the article out of its cluster; a cluster left with one article is dissolved."""
+    cluster_id = cluster_id_of(session, article_id)
+    if cluster_id is None:
+        return
+    session.execute(delete(ClusterMember).where(ClusterMember.article_id == article_id))
+    left = session.scalar(select(func.count()).select_from(ClusterMember).where(ClusterMember.cluster_id == cluster_id))
+    if not left or left < 2:
+        session.execute(delete(ClusterMember).where(ClusterMember.cluster_id == cluster_id))
+        session.execute(delete(StoryCluster).where(StoryCluster.id == cluster_id))
+
+
 @dataclass(frozen=True)
 class Member:
     article: Article

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -77,6 +78,10 @@ class RawPage(Base):
     html_zlib: Mapped[bytes] = mapped_column(LargeBinary)
     encoding: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime]
+    # What the listing said beyond the page (migration 0006), so that re-extraction keeps it: the
+    # listing's time (korea.kr pages show only the day) and ministries. NULL: stored before 0006.
+    listed_at: Mapped[datetime | None]
+    listed_ministries: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     article: Mapped[Article] = relationship(back_populates="raw")
 
@@ -127,6 +132,8 @@ class RejectedPage(Base):
     url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+    # a later fetch would not change it (pipelines.rejections): the page is not downloaded again
+    permanent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_rejected_run_url"),)
 

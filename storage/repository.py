@@ -24,18 +24,15 @@ def utcnow() -> datetime:
 
 # --- articles -------------------------------------------------------------------------------------
 
-PERMANENT_REJECTIONS = ("not an article", "no ministry")
-"""Rejections that a re-fetch would not change; such pages are not downloaded again."""
-
-
 KNOWN_CHUNK = 500  # URLs per statement: within every database's bound-parameter limit
 
 
 def known_urls(connection: Connection | Session, urls: Collection[str],
                include_rejected: bool = True) -> set[str]:
     """Which of these canonical URLs the archive knows: stored as an article, recorded as a duplicate
-    of one, or (with `include_rejected`) fetched before and rejected for what the page is (not for a
-    fetch error). One statement per KNOWN_CHUNK URLs, so a whole listing is checked at once."""
+    of one, or (with `include_rejected`) fetched before and rejected permanently: for what the page
+    certainly is, not for a fetch error or a page that came incomplete (pipelines.rejections).
+    One statement per KNOWN_CHUNK URLs, so a whole listing is checked at once."""
     ordered = sorted(set(urls))
     found: set[str] = set()
     for start in range(0, len(ordered), KNOWN_CHUNK):
@@ -43,9 +40,7 @@ def known_urls(connection: Connection | Session, urls: Collection[str],
         parts = [select(Article.canonical_url).where(Article.canonical_url.in_(chunk)),
                  select(Duplicate.canonical_url).where(Duplicate.canonical_url.in_(chunk))]
         if include_rejected:
-            parts.append(select(RejectedPage.url).where(
-                RejectedPage.url.in_(chunk),
-                or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS))))
+            parts.append(select(RejectedPage.url).where(RejectedPage.url.in_(chunk), RejectedPage.permanent))
         found.update(connection.scalars(union(*parts)))
     return found
 
@@ -64,11 +59,14 @@ def article_by_url(session: Session, canonical_url: str) -> Article | None:
 
 
 def add_article(session: Session, record: ArticleRecord, html: bytes, encoding: str | None,
-                run_id: int | None = None) -> Article:
-    """Stage the article, its ministries and its compressed raw html; flushes to get the id."""
+                run_id: int | None = None, listed_at: datetime | None = None,
+                listed_ministries: Collection[str] | None = None) -> Article:
+    """Stage the article, its ministries and its compressed raw html (with what the listing said);
+    flushes to get the id."""
     row = Article(run_id=run_id)
     apply_record(row, record)
-    row.raw = RawPage(html_zlib=compress_html(html), encoding=encoding, fetched_at=row.fetched_at)
+    row.raw = RawPage(html_zlib=compress_html(html), encoding=encoding, fetched_at=row.fetched_at,
+                      listed_at=listed_at, listed_ministries=list(listed_ministries or ()))
     session.add(row)
     session.flush()
     return row
@@ -106,6 +104,25 @@ def add_duplicate(session: Session, record: ArticleRecord, original: Article,
     session.add(row)
     session.flush()
     return row
+
+
+def add_alias(session: Session, listed_url: str, target_url: str, source: str,
+              run_id: int | None = None) -> bool:
+    """Record `listed_url` (canonical), which redirected to the archived `target_url`, as a duplicate of
+    the article `target_url` names, so crawls that meet it in a listing skip it; False when `target_url`
+    is not archived or `listed_url` is known already."""
+    if is_archived(session, listed_url):
+        return False
+    target = article_by_url(session, target_url)
+    if target is None:
+        dup = session.scalar(select(Duplicate).where(Duplicate.canonical_url == target_url))
+        target = session.get(Article, dup.article_id) if dup else None
+    if target is None:
+        return False
+    session.add(Duplicate(canonical_url=listed_url, url=listed_url, source=source, article_id=target.id,
+                          content_hash=target.content_hash, found_at=utcnow(), run_id=run_id))
+    session.flush()
+    return True
 
 
 def compress_html(html: bytes) -> bytes:
@@ -237,11 +254,14 @@ def list_runs(session: Session, spider: str | None = None, limit: int = 50) -> l
     return list(session.scalars(query))
 
 
-def record_rejection(session: Session, run_id: int | None, url: str, reason: str) -> None:
+def record_rejection(session: Session, run_id: int | None, url: str, reason: str,
+                     permanent: bool = False) -> None:
+    """A page this run did not archive, and why; `permanent` when a later fetch would not change that
+    (the page is then not fetched again, see known_urls)."""
     exists_already = session.scalar(select(RejectedPage.id).where(
         RejectedPage.run_id == run_id, RejectedPage.url == url))
     if exists_already is None:
-        session.add(RejectedPage(run_id=run_id, url=url, reason=reason[:255], at=utcnow()))
+        session.add(RejectedPage(run_id=run_id, url=url, reason=reason[:255], at=utcnow(), permanent=permanent))
 
 
 def rejections(session: Session, run_id: int) -> list[RejectedPage]:

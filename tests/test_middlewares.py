@@ -6,7 +6,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import ORIGINAL_URL_META, HostMirrorMiddleware
+from crawler.middlewares import ORIGINAL_URL_META, HostMirrorMiddleware, UnmirroredHost
 
 
 def mirror(settings: dict[str, object], monkeypatch: pytest.MonkeyPatch, env: str = "") -> HostMirrorMiddleware:
@@ -24,7 +24,8 @@ def test_mirror_sends_path_and_query_to_the_base_and_restores_the_real_url(monke
     assert mw.process_request(mirrored) is None, "a mirrored request is not mirrored twice"
     redirected = HtmlResponse(url="http://127.0.0.1:8001/replay/briefing/other.do?id=2", body=b"<html/>")
     assert mw.process_response(mirrored, redirected).url == "https://www.korea.kr/briefing/other.do?id=2"
-    assert mw.process_request(Request("https://www.etoday.co.kr/")) is None, "other hosts go out untouched"
+    with pytest.raises(UnmirroredHost):  # with mirrors on, a host without one is refused, never fetched
+        mw.process_request(Request("https://www.etoday.co.kr/"))
 
 
 def test_mirror_from_environment_and_off_without_any(monkeypatch: pytest.MonkeyPatch) -> None:

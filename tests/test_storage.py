@@ -66,14 +66,15 @@ def test_run_counters_and_status(db_url: str) -> None:
 
 
 def test_known_urls_checks_a_whole_listing_at_once(db_url: str) -> None:
-    """Articles, duplicates and permanent rejections are known; a fetch error is not (it is fetched
-    again); more URLs than one statement takes are checked in chunks."""
+    """Articles, duplicates and permanent rejections are known; a fetch error or an incomplete page is
+    not (it is fetched again); more URLs than one statement takes are checked in chunks."""
     base = "https://www.etoday.co.kr/news/view/"
     with transaction(db_url) as s:
         original = repo.add_article(s, make_record(1), b"a", None)
         repo.add_article(s, make_record(repo.KNOWN_CHUNK + 7), b"b", None)
         repo.add_duplicate(s, make_record(2, "과학기술정보통신부는 1일 발표했다."), original)
-        repo.record_rejection(s, None, f"{base}3", "not an article: no body")
+        repo.record_rejection(s, None, f"{base}3", "not an article: list page", permanent=True)
+        repo.record_rejection(s, None, f"{base}5", "not an article: no body")
         repo.record_rejection(s, None, f"{base}4", "fetch: TimeoutError")
     listing = [f"{base}{n}" for n in range(1, 2 * repo.KNOWN_CHUNK + 50)]
     with transaction(db_url) as s:

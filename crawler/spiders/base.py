@@ -11,15 +11,17 @@ from typing import Any, ClassVar
 
 import scrapy
 from parsel import Selector
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler import runstats
 from crawler.items import PageItem
 from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
-from crawler.middlewares import ARTICLE_META
+from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META, RetryLater, UnmirroredHost
 from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
+from pipelines.rejections import Kind
 
 LISTING_META = "newsarchive_listing"
 FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
@@ -96,6 +98,8 @@ class ArchiveSpider(scrapy.Spider):
                               meta={LISTING_META: True}, priority=10)
 
     def listing_failed(self, failure: Failure) -> None:
+        if failure.check(RetryLater):
+            return
         self.logger.warning("listing failed: %s (%s)", _request_url(failure), failure.getErrorMessage())
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -195,13 +199,22 @@ class ArchiveSpider(scrapy.Spider):
                    f"{body.removeprefix('<body>').removesuffix('</body>')}</div>")
         yield self.page_item(response.replace(url=page_url), _inline_frame(page_html, src, inlined))
 
-    def frame_failed(self, failure: Failure) -> Iterator[Any]:
-        """The page goes on without its frame's text (extraction then judges the placeholder)."""
-        self.logger.warning("frame failed for %s: %s", _request_url(failure), failure.getErrorMessage())
+    def frame_failed(self, failure: Failure) -> None:
+        """The viewer did not give the page's text (an error status, a timeout): the page is not stored,
+        since its body is only the placeholder. It is counted as failed and recorded as a temporary
+        rejection under its canonical URL, so the next crawl fetches it again."""
+        if failure.check(RetryLater):  # the frame is fetched again later
+            return
         request = getattr(failure, "request", None)
         assert request is not None
-        page_url, page_html, _ = request.meta[FRAME_META]
-        yield self.page_item(HtmlResponse(url=page_url, body=page_html, request=request), page_html)
+        page_url = request.meta[FRAME_META][0]
+        response = getattr(failure.value, "response", None)
+        why = f"HTTP {response.status}" if response is not None else type(failure.value).__name__
+        frame_url = request.meta.get(ORIGINAL_URL_META) or request.url  # the real URL, not a mirror's
+        self.logger.warning("frame failed for %s (%s: %s)", page_url, frame_url, why)
+        runstats.count(self.crawler.stats, "failed", Kind.FRAME_FAILED.reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=canonical_url(page_url),
+                                            reason=Kind.FRAME_FAILED.describe(f"{why} from {frame_url}"))
 
     def page_item(self, response: Response, html: bytes) -> PageItem:
         entry: Entry = response.meta.get("entry") or Entry(url=response.url)
@@ -210,19 +223,55 @@ class ArchiveSpider(scrapy.Spider):
         if content_type:
             match = re.search(rb"charset=([\w-]+)", content_type, re.I)
             encoding = match.group(1).decode("ascii") if match else None
+        listed = canonical_url(entry.url)
         return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(UTC),
+                        listed_url=listed if listed != canonical_url(response.url) else "",
                         encoding=encoding, listed_at=entry.listed_at, listed_title=entry.title,
                         ministries=list(entry.ministries), etag=_header(response, b"ETag"),
                         last_modified=_header(response, b"Last-Modified"))
 
     def article_failed(self, failure: Failure) -> None:
-        response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else f"fetch: {type(failure.value).__name__}"
-        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
-            runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
+        """An article page that could not be fetched: counted and recorded under the URL it was listed
+        as (canonical), not the mirror's or a redirect's, so the next crawl's check finds it."""
+        if failure.check(RetryLater):
+            return
+        reason = fetch_failure_reason(failure)
+        if reason == ROBOTS_REASON:
+            runstats.count(self.crawler.stats, "skipped", reason)
             return
         runstats.count(self.crawler.stats, "failed", reason)
-        self.crawler.signals.send_catch_log(runstats.page_failed, url=_request_url(failure), reason=reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=_listed_url(failure), reason=reason)
+
+
+ROBOTS_REASON = "forbidden by robots.txt"
+
+
+def fetch_failure_reason(failure: Failure) -> str:
+    """Why a request failed, as a run reason: its HTTP status, a refusal of ours, or the error's type."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    if failure.check(UnmirroredHost):
+        return f"refused: {failure.getErrorMessage()}"
+    message = failure.getErrorMessage()
+    if failure.check(DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in message:
+        return "too large"  # more than DOWNLOAD_MAXSIZE, as sent or once decompressed
+    if failure.check(IgnoreRequest):
+        if "max redirections" in message:
+            return "too many redirects"
+        if "robots.txt" in message:
+            return ROBOTS_REASON
+        return f"ignored: {message[:80]}"
+    return f"fetch: {type(failure.value).__name__}"
+
+
+def _listed_url(failure: Failure) -> str:
+    """The canonical URL a failed article request was listed under."""
+    request = getattr(failure, "request", None)
+    if request is None:
+        return "?"
+    entry = request.meta.get("entry")
+    return canonical_url(entry.url if isinstance(entry, Entry) else request.meta.get(ORIGINAL_URL_META, request.url))
 
 
 def _inline_frame(page_html: bytes, src: str, inlined: str) -> bytes:

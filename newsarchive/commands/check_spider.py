@@ -92,7 +92,7 @@ def command(name: str, page: Path, url: str | None) -> None:
     try:
         article = extract(html, url, source=name)
     except NotAnArticle as exc:
-        click.echo(f"not an article: {exc.reason}", err=True)
+        click.echo(exc.kind.reason, err=True)
         raise SystemExit(1) from None
     data = article.to_dict()
     for key in ("url", "canonical_url", "title", "subtitle", "published_at", "modified_at", "authors",

@@ -27,6 +27,6 @@ def command(path: Path, url: str, source: str, encoding: str | None) -> None:
     try:
         article = extract(html, url, source=source, encoding=encoding)
     except NotAnArticle as exc:
-        click.echo(f"not an article: {exc.reason}", err=True)
+        click.echo(exc.kind.reason, err=True)
         sys.exit(1)
     click.echo(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True))

@@ -67,7 +67,10 @@ KOREA_KR = SiteProfile(
     section=(),
     ministry=("a[href*='ministryNewsList']", "div.info span.ministry", "div.info .source"),
     department=(".charge_box", "table.tb_contact", "div.info"),
-    remove=("div.view_info_box", "div.file_down", "div.satisfy", "div.kogl", ".article_footer"),
+    # div.location and div.article_head (breadcrumb, title, date, ministry) are inside div.article_body,
+    # the container left when div.view_cont is missing or empty (a truncated page): not a body
+    remove=("div.view_info_box", "div.file_down", "div.satisfy", "div.kogl", ".article_footer", "div.location",
+            "div.article_head"),
     placeholder_frame=True,
     site_names=("대한민국 정책브리핑", "정책브리핑", "korea.kr"),
 )

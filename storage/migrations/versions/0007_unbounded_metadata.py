@@ -1,8 +1,8 @@
 """metadata whose length means nothing becomes text, and a section's search token is bounded: a long ETag
 or article:section no longer makes an article unstorable on PostgreSQL
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from alembic import op
 from storage.search import schema_facets
 from storage.search.schema import PG_TABLE
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
