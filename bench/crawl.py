@@ -1,6 +1,6 @@
 """End-to-end crawl speed against extraction alone, on a local etoday copy with N article pages.
 
-    python bench/crawl.py [--n 2000] [--workers 1] [--db sqlite:///...|postgresql://...]
+    python bench/crawl.py [--n 2000] [--workers 1] [--db sqlite:///...|postgresql://...] [--synchronous FULL]
 
 Prints pages/s for the whole crawl (listing, download, extraction, dedup, storage) next to pages/s of the
 extractor alone on the same pages (the mean of a pass before and a pass after the crawl), their ratio
@@ -10,7 +10,9 @@ run's own duration as recorded in crawl_runs. CPU time per page is printed for t
 fork server and the workers), for extraction alone and for the local replay server, which shares the
 machine's CPUs with the crawl. Unless --no-baseline, the same crawl also runs without its item pipeline
 (download and listing only) into a second database, as the rate a crawl could reach with free extraction
-and storage."""
+and storage. On SQLite it prints the synchronous mode the crawl ran with (FULL, the archive's setting,
+unless --synchronous or $NEWSARCHIVE_SQLITE_SYNCHRONOUS says otherwise), so that what durable commits
+cost can be measured against NORMAL."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from newsarchive.timewindow import KST  # noqa: E402
 from pipelines.extract import extract  # noqa: E402
 from storage import repository  # noqa: E402
-from storage.db import transaction  # noqa: E402
+from storage.db import SYNCHRONOUS_MODES, sqlite_synchronous, transaction  # noqa: E402
 from tests.site.content_etoday import STORIES, Story  # noqa: E402
 from tests.site.etoday_article import article_html  # noqa: E402
 from tests.site.resources import Resource  # noqa: E402
@@ -179,7 +181,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="NEWSARCHIVE_EXTRACT_WORKERS for the crawl")
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the crawl without the item pipeline")
+    parser.add_argument("--synchronous", choices=SYNCHRONOUS_MODES, type=str.upper, default=None,
+                        help="SQLite's synchronous mode for the crawl (default: the archive's, FULL)")
     args = parser.parse_args()
+    if args.synchronous:
+        os.environ["NEWSARCHIVE_SQLITE_SYNCHRONOUS"] = args.synchronous
     today = datetime.now(KST).date()
     site = build(make_stories(args.n), today)
     _adopt_descendants()
@@ -188,6 +194,7 @@ def main() -> None:
         # This machine's speed drifts over a minute: extraction alone is timed before and after the crawl.
         before = extraction_rate(site)
         crawl = crawl_rate(site, db, today, args.workers)
+        mode = sqlite_synchronous() if db.startswith("sqlite") else "n/a (PostgreSQL)"
         # no workers: with no item pipeline they would only start a fork server that nothing uses
         bare = None if args.no_baseline else crawl_rate(site, f"sqlite:///{tmp}/bare.db", today, 0, pipeline=False)
         after = extraction_rate(site)
@@ -203,7 +210,8 @@ def main() -> None:
     print(f"summary: end to end {e2e:.1f} pages/s = {e2e / alone.pages_per_s:.0%} of extraction alone "
           f"({verdict} the 80% target; {crawl.in_run / alone.pages_per_s:.0%} over the run's own duration); "
           f"{args.workers} worker(s); stored {crawl.stored}/{args.n}; peak RSS {crawl.peak_mb:.0f} MB; "
-          f"extraction alone {before.pages_per_s:.1f} before, {after.pages_per_s:.1f} after the crawl")
+          f"extraction alone {before.pages_per_s:.1f} before, {after.pages_per_s:.1f} after the crawl; "
+          f"SQLite synchronous={mode}")
     if bare is not None:
         print(f"without the item pipeline: {bare.e2e.pages_per_s:.1f} pages/s, CPU {bare.e2e.cpu_ms:.1f} ms per page; "
               f"end to end = {e2e / bare.e2e.pages_per_s:.0%} of it")

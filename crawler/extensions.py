@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from typing import Any
 
 from scrapy import Spider, signals
@@ -12,14 +13,16 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Response
 from twisted.internet import task
 
-from crawler import runstats
+from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.urls import canonical_url
 from storage import repository
 from storage.db import migrate, transaction
+from storage.faults import fatal_reason
 
 logger = logging.getLogger(__name__)
 
+RECORD_RETRY_PAUSES = (0.5, 1.5, 3.0)  # seconds before each new attempt to record the run's end
 # close reasons that mean the crawl was interrupted rather than completed
 KILLED_REASONS = {"shutdown", "cancelled", "closespider_timeout"}
 
@@ -44,6 +47,14 @@ class CrawlRunExtension:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
+        with dbfailure.guard(self.crawler):
+            self._open_run(spider)
+        spider.run_id = self.run_id  # type: ignore[attr-defined]
+        self._loop = task.LoopingCall(self.flush)
+        self._loop.start(self.flush_seconds, now=False)
+        logger.info("crawl run %s started for %s", self.run_id, spider.name)
+
+    def _open_run(self, spider: Spider) -> None:
         migrate(self.db_url)  # a no-op when current; lets a bare `scrapy crawl` start on an empty database
         window = getattr(spider, "window", None)
         with transaction(self.db_url) as session:
@@ -54,12 +65,13 @@ class CrawlRunExtension:
                 self.run_id = run.id
             else:
                 repository.update_run(session, self.run_id, pid=os.getpid(), status="running")
-        spider.run_id = self.run_id  # type: ignore[attr-defined]
-        self._loop = task.LoopingCall(self.flush)
-        self._loop.start(self.flush_seconds, now=False)
-        logger.info("crawl run %s started for %s", self.run_id, spider.name)
 
-    def flush(self, **final: Any) -> None:
+    def flush(self) -> None:
+        """The counters so far, every NEWSARCHIVE_RUN_FLUSH_SECONDS."""
+        with dbfailure.guard(self.crawler):
+            self._record()
+
+    def _record(self, **final: Any) -> None:
         if self.run_id is None or self.crawler.stats is None:
             return
         counts, reasons = runstats.snapshot(self.crawler.stats)
@@ -73,7 +85,7 @@ class CrawlRunExtension:
 
     def page_failed(self, url: str, reason: str) -> None:
         """Record a page that was fetched (or tried) and not archived, with why."""
-        with transaction(self.db_url) as session:
+        with dbfailure.guard(self.crawler), transaction(self.db_url) as session:
             repository.record_rejection(session, self.run_id, url, reason)
 
     def spider_error(self, failure: Any, response: Response, spider: Spider) -> None:
@@ -85,12 +97,34 @@ class CrawlRunExtension:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         status, why = self.outcome(spider, reason)
-        self.flush(status=status, reason=why, finished=True)
+        unrecorded = self.record_end(status, why)
         counts, _ = runstats.snapshot(self.crawler.stats)
-        logger.info("crawl run %s %s (%s): %s", self.run_id, status, why or reason, counts)
+        logger.info("crawl run %s %s (%s): %s%s", self.run_id, status, why or reason, counts,
+                    f"; {unrecorded}" if unrecorded else "")
+
+    def record_end(self, status: str, why: str) -> str | None:
+        """Record the run's end, trying again for a few seconds if the database fails; when it cannot, the
+        one-line explanation is returned and kept in the stats (runstats.UNRECORDED)."""
+        cause = None
+        for pause in (0.0, *RECORD_RETRY_PAUSES):
+            time.sleep(pause)
+            try:
+                self._record(status=status, reason=why, finished=True)
+                return None
+            except Exception as exc:
+                cause = fatal_reason(exc)
+                if cause is None:
+                    raise
+        message = f"crawl run {self.run_id} ended {status} but could not be recorded: {cause}"
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(runstats.UNRECORDED, message)
+        return message
 
     def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
         """finished, failed or killed — judged from what the crawl did, not only how Scrapy closed."""
+        failed = dbfailure.failure(self.crawler)
+        if failed is not None:
+            return "failed", f"database error: {failed}"
         if reason in KILLED_REASONS:
             return "killed", f"interrupted ({reason})"
         if reason != "finished":

@@ -17,7 +17,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import CallLaterResult, call_later
 from scrapy.utils.response import response_status_message
 
-from crawler import runstats
+from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.urls import canonical_url
 from newsarchive.config import parse_mirrors
@@ -67,8 +67,11 @@ class SkipArchivedMiddleware:
         if not requests:
             return []
         canonical = {id(request): canonical_url(request.url) for request in requests}
-        with get_engine(self.db_url).connect() as connection:
+        known: set[str] | None = None
+        with dbfailure.guard(self.crawler), get_engine(self.db_url).connect() as connection:
             known = repository.known_urls(connection, canonical.values(), include_rejected=not self.retry_rejected)
+        if known is None:  # the database failed: the crawl is ending
+            return []
         assert self.crawler.stats is not None
         kept = []
         for request in requests:

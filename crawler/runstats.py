@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 from storage.repository import RUN_COUNTERS
 
 PREFIX = "newsarchive/"
+UNRECORDED = PREFIX + "unrecorded"  # why the run's end could not be written to the database, if it could not
 COUNTERS = RUN_COUNTERS  # the crawl_runs columns they are written to
 
 

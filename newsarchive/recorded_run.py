@@ -8,12 +8,14 @@ import sys
 from datetime import datetime
 
 import click
+from scrapy.crawler import Crawler
 
+from crawler import runstats
 from crawler.process import CrawlRequest, run_crawl
 from newsarchive.progress import CrawlProgress
 from newsarchive.service.launcher import reconcile_orphans
 from storage import repository
-from storage.db import transaction
+from storage.db import DatabaseError, transaction
 
 ORPHAN_AFTER_SECONDS = 6 * 3600  # a run with no pid this old was never started by anyone
 
@@ -45,15 +47,36 @@ def open_run(url: str, name: str, run_id: int | None, start: datetime | None = N
 def run_recorded(request: CrawlRequest, name: str, progress: bool | None) -> None:
     show = sys.stderr.isatty() if progress is None else progress
     display = CrawlProgress(name, enabled=show)
+    crawlers: list[Crawler] = []
+
+    def attach(crawler: Crawler) -> None:
+        crawlers.append(crawler)
+        display.attach(crawler)
+
     with display:
-        error = run_crawl(request, on_crawler=display.attach)
-    with transaction(request.database_url) as session:
-        if error:
-            repository.update_run(session, request.run_id, status="failed", reason=f"could not start: {error}",
-                                  finished=True)
-        run = repository.get_run(session, request.run_id)
-        assert run is not None
-        summary = repository.run_summary(run)
+        error = run_crawl(request, on_crawler=attach)
+    unrecorded = _unrecorded(crawlers[0]) if crawlers else None
+    if unrecorded:  # the database failed and stayed down while the crawl ended
+        raise DatabaseError(unrecorded)
+    try:
+        with transaction(request.database_url) as session:
+            if error:
+                repository.update_run(session, request.run_id, status="failed",
+                                      reason=f"could not start: {error}", finished=True)
+            run = repository.get_run(session, request.run_id)
+            assert run is not None
+            summary = repository.run_summary(run)
+    except DatabaseError as exc:
+        raise DatabaseError(f"crawl run {request.run_id} ended but could not be read back: {exc}") from exc
     display.summary(summary)
     if summary["status"] != "finished":
         sys.exit(1)
+
+
+def _unrecorded(crawler: Crawler) -> str | None:
+    """Why the crawl could not record its run's end (crawler.extensions), if it could not."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # the crawl never started: Scrapy has no stats to give
+        return None
+    return stats.get_value(runstats.UNRECORDED) if stats is not None else None

@@ -17,7 +17,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler import runstats
+from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.items import PageItem
 from pipelines.messages import ExtractedItem, Outcome, Policy
@@ -72,6 +72,9 @@ class ArchivePipeline:
             self._dispatch()
             outcome = await waiter
         assert self.crawler.stats is not None
+        if outcome.database_failed is not None:
+            dbfailure.database_failed(self.crawler, outcome.database_failed)
+            raise runstats.RecordedDrop(f"not stored: {outcome.database_failed}")
         runstats.count(self.crawler.stats, outcome.counter, outcome.reason)
         if outcome.dropped is not None or outcome.article is None:
             raise runstats.RecordedDrop(outcome.dropped or outcome.counter)
@@ -80,6 +83,10 @@ class ArchivePipeline:
     def _dispatch(self) -> None:
         assert self.pool is not None
         loop = asyncio.get_running_loop()
+        failed = dbfailure.failure(self.crawler)
+        if failed is not None:  # the crawl is ending: the waiting pages are not sent to a failed database
+            batch, self.waiting = self.waiting, []
+            _resolve(batch, [Outcome.lost_to_database(failed) for _ in batch])
         while self.waiting and self.in_flight < self.workers:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
             try:

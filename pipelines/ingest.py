@@ -24,6 +24,7 @@ from pipelines.rejections import Kind
 from pipelines.store import Stored, store, store_batch
 from storage import repository
 from storage.db import DatabaseError, write_transaction
+from storage.faults import fatal_reason
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
                                                 permanent=outcome.permanent)
                 if page.listed_url:
                     _record_listed_url(session, page, outcome, policy)
-    except (SQLAlchemyError, DatabaseError) as exc:  # the database failed: nothing of the batch is kept
+    except (SQLAlchemyError, DatabaseError) as exc:  # nothing of the batch is kept
+        fatal = fatal_reason(exc)
+        if fatal is not None:  # the database itself failed: every batch would, whatever its pages
+            return [Outcome.lost_to_database(fatal) for _ in pages]
         return [Outcome.failure("store error", exc) for _ in pages]
     return outcomes
 
@@ -77,7 +81,9 @@ def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected]
     try:
         with session.begin_nested():
             results = iter(store_batch(session, extracted, policy))
-    except Exception as exc:  # whatever it was, the article-by-article path decides per article
+    except Exception as exc:  # unless the database failed, the article-by-article path decides per article
+        if fatal_reason(exc) is not None:
+            raise
         log.warning("storing the batch at once failed (%s: %s); storing article by article",
                     type(exc).__name__, exc)
         return None
@@ -99,7 +105,9 @@ def _outcome(session: Session, item: ExtractedItem | Rejected, policy: Policy) -
             if attempt == 2:
                 return Outcome("failed", "store error: IntegrityError",
                                dropped=Kind.CONFLICTING_WRITE.describe(item.article.canonical_url))
-        except Exception as exc:  # one article's failure must not undo the batch
+        except Exception as exc:  # one article's failure must not undo the batch, the database's must
+            if fatal_reason(exc) is not None:
+                raise
             return Outcome.failure("store error", exc)
     raise AssertionError("unreachable")
 

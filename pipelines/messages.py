@@ -37,6 +37,7 @@ class Outcome:
     reason: str | None = None
     dropped: str | None = None
     article: Article | None = None
+    database_failed: str | None = None  # why the database cannot be used: the crawl ends (storage.faults)
     permanent: bool = False  # a dropped page that a later fetch would not change (pipelines.rejections)
 
     @classmethod
@@ -44,6 +45,12 @@ class Outcome:
         """A page lost to an error (`kind`: store error, worker error), counted by the error's type."""
         reason = f"{kind}: {type(exc).__name__}"
         return cls("failed", reason, dropped=f"{reason}: {exc}"[:250])
+
+    @classmethod
+    def lost_to_database(cls, reason: str) -> Outcome:
+        """A page not stored because the database failed: not a bad page (it is not counted, nor recorded
+        as rejected, so the next crawl fetches it again); the crawl fails with `reason`."""
+        return cls("", database_failed=reason)
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.faults import fatal_reason, first_line
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -32,7 +35,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: in WAL mode each commit syncs the log before it returns, so a committed batch survives an OS
+    # crash or a power cut (NORMAL only syncs at checkpoints, and lost a whole new archive that way).
+    # $NEWSARCHIVE_SQLITE_SYNCHRONOUS lets bench/crawl.py measure what that costs.
+    cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
     cursor.execute("PRAGMA busy_timeout=30000")
     # 64 MiB of page cache (default 2 MiB): index inserts with random keys (canonical URL, content hash,
     # LSH bands) and the FTS segments stop re-reading pages as the archive grows
@@ -54,6 +60,27 @@ def _register_search_functions(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("ko_facets", 4, facet_text, deterministic=True)
 
 
+SYNCHRONOUS_MODES = ("FULL", "EXTRA", "NORMAL", "OFF")
+
+
+def sqlite_synchronous() -> str:
+    mode = os.environ.get("NEWSARCHIVE_SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    if mode not in SYNCHRONOUS_MODES:
+        raise DatabaseError(f"NEWSARCHIVE_SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_MODES)}, "
+                            f"not {mode!r}")
+    return mode
+
+
+# PostgreSQL waits are bounded so that a hung server or a held lock ends a crawl instead of stalling it
+# (the writer lock, pg_advisory_xact_lock, is a lock wait too). An `options` query in the URL comes after
+# these and wins: postgresql://host/db?options=-c%20lock_timeout%3D5000
+PG_OPTIONS = "-c statement_timeout=300000 -c lock_timeout=60000"
+PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 10,
+    # a server that vanishes without closing the connection is noticed within about a minute
+    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+}
+
 CONNECT_HOOKS: list[Any] = [_register_search_functions]
 """Extra per-connection setup for SQLite (e.g. SQL functions the search triggers call)."""
 
@@ -68,7 +95,11 @@ def get_engine(url: str) -> Engine:
             for hook in CONNECT_HOOKS:
                 event.listen(engine, "connect", hook)
         else:
-            engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            from sqlalchemy.engine import make_url
+
+            given = make_url(url).query.get("options") or ()
+            options = " ".join([PG_OPTIONS, *([given] if isinstance(given, str) else given)])
+            engine = create_engine(url, pool_pre_ping=True, connect_args={**PG_CONNECT_ARGS, "options": options})
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
     return engine
@@ -104,7 +135,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-HEAD = "0006"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
+HEAD = "0007"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
 
 
 def migrate(url: str, revision: str = "head") -> None:
@@ -112,11 +143,61 @@ def migrate(url: str, revision: str = "head") -> None:
     recognised without loading Alembic and its scripts, which took a third of a second of every crawl's
     start."""
     engine = check_connection(url)
-    if revision == "head" and schema_revision(engine) == HEAD:
-        return
+    try:
+        if revision == "head" and schema_revision(engine) == HEAD:
+            return
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot read the schema of {redact(url)}: {first_line(exc)}") from exc
     from alembic import command
 
-    command.upgrade(alembic_config(url), revision)
+    with _migration_lock(engine):  # two first crawls at once must not both create the tables
+        try:
+            command.upgrade(alembic_config(url), revision)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(f"cannot upgrade the schema of {redact(url)}: {first_line(exc)}") from exc
+        if engine.dialect.name == "sqlite":
+            # the schema goes into the database file itself, not only into its write-ahead log
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+MIGRATION_LOCK = 0x6E657775  # PostgreSQL advisory lock key of migrate()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migration at a time per database. PostgreSQL: a session advisory lock (a migration that
+    waits may wait for a long one, up to ten minutes). SQLite: flock on `<file>-migrate.lock` beside the
+    database (SQLite's own locks are POSIX locks on the database file, which any other descriptor this
+    process closed on that file would release). Without fcntl (Windows) SQLite migrations are not
+    serialised."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET lock_timeout = '10min'")
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            conn.commit()
+            try:
+                yield
+            finally:
+                with suppress(SQLAlchemyError):
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                    conn.exec_driver_sql("RESET lock_timeout")
+                    conn.commit()
+        return
+    database = engine.url.database
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    with open(f"{database}-migrate.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -151,10 +232,16 @@ def write_transaction(url: str) -> Iterator[Session]:
 
 @contextmanager
 def transaction(url: str) -> Iterator[Session]:
-    """One short unit of work: commit on success, roll back on any error."""
+    """One short unit of work: commit on success, roll back on any error. An error that makes the database
+    unusable (storage.faults) is raised as DatabaseError, one readable line."""
     session = session_factory(url)()
     try:
         with session.begin():
             yield session
+    except SQLAlchemyError as exc:
+        reason = fatal_reason(exc)
+        if reason is None:
+            raise
+        raise DatabaseError(reason) from exc
     finally:
         session.close()

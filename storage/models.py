@@ -1,4 +1,7 @@
-"""The archive's tables, as typed SQLAlchemy 2.0 models. Schema changes go through Alembic."""
+"""The archive's tables, as typed SQLAlchemy 2.0 models. Schema changes go through Alembic.
+
+Text, not String(n), for whatever a page supplies and no length bounds (section, ETag, encoding...):
+on PostgreSQL an over-long value would make the article unstorable (migration 0006)."""
 
 from __future__ import annotations
 
@@ -39,9 +42,9 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     modified_at: Mapped[datetime | None]
     authors: Mapped[list[Any]] = mapped_column(default=list)
-    section: Mapped[str] = mapped_column(String(255), default="")
+    section: Mapped[str] = mapped_column(Text, default="")
     images: Mapped[list[Any]] = mapped_column(default=list)
-    language: Mapped[str] = mapped_column(String(16), default="ko")
+    language: Mapped[str] = mapped_column(Text, default="ko")
     ministries: Mapped[list[Any]] = mapped_column(default=list)
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     fetched_at: Mapped[datetime]
@@ -73,7 +76,7 @@ class RawPage(Base):
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     html_zlib: Mapped[bytes] = mapped_column(LargeBinary)
-    encoding: Mapped[str | None] = mapped_column(String(32))
+    encoding: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime]
     # What the listing said beyond the page (migration 0006), so that re-extraction keeps it: the
     # listing's time (korea.kr pages show only the day) and ministries. NULL: stored before 0006.
@@ -127,7 +130,7 @@ class RejectedPage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
-    reason: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
     # a later fetch would not change it (pipelines.rejections): the page is not downloaded again
     permanent: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -198,8 +201,8 @@ class ArticleRevision(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     modified_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
-    etag: Mapped[str | None] = mapped_column(String(255))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_revision_number"),)
 
@@ -210,6 +213,6 @@ class ArticleValidator(Base):
     __tablename__ = "article_validators"
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(255))
-    last_modified: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime]

@@ -66,10 +66,10 @@ def test_one_batch_gives_each_page_its_outcome_and_records_rejections(db_url: st
     assert rejected[f"{BASE}999"].startswith("not an article")
 
 
-def test_a_batch_against_an_unreachable_database_fails_every_page_with_a_reason(tmp_path: object) -> None:
-    outcomes = ingest([_page(0, 101)], Policy("postgresql://nobody@127.0.0.1:1/none"))
-    assert [o.counter for o in outcomes] == ["failed"]
-    assert outcomes[0].reason is not None and outcomes[0].reason.startswith("store error")
+def test_a_batch_against_an_unreachable_database_fails_the_crawl_not_the_pages(tmp_path: object) -> None:
+    outcomes = ingest([_page(0, 101), _page(1, 102)], Policy("postgresql://nobody@127.0.0.1:1/none"))
+    assert [o.counter for o in outcomes] == ["", ""], "not counted as bad pages"
+    assert all(o.database_failed and "Connection refused" in o.database_failed for o in outcomes)
 
 
 @pytest.mark.parametrize("fork_server", [True, False], ids=["fork server", "spawned (Windows)"])

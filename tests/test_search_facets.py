@@ -68,6 +68,7 @@ FACET_SAMPLES = [
     ("yna", "", [], datetime(2024, 12, 31, 15, 0, tzinfo=UTC)),
     ("mk", "Science & Tech / 과학", ["소방청"], None),
     ("", "정치", ["", "통일부"], datetime(2016, 2, 29, 3, 0, tzinfo=UTC)),
+    ("etoday", "섹션" * 500, ["통일부" * 400], None),  # names cut at MAX_NAME_BYTES, mid-character
 ]
 
 

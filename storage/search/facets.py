@@ -22,11 +22,14 @@ from datetime import UTC, date, datetime, timedelta
 from newsarchive.timewindow import KST
 
 FACET_MARK = "§"
+# A tsvector lexeme holds at most 2047 bytes: a name's token covers its first 1,000 UTF-8 bytes, or a long
+# section would make its article unstorable on PostgreSQL (issue 15). No real name comes near.
+MAX_NAME_BYTES = 1000
 
 
 def name_token(kind: str, name: str) -> str:
     """`kind` is one letter: i (ministry), s (source), c (section)."""
-    return f"{FACET_MARK}{kind}{name.encode().hex()}"
+    return f"{FACET_MARK}{kind}{name.encode()[:MAX_NAME_BYTES].hex()}"
 
 
 def year_token(year: int) -> str:

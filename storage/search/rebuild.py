@@ -27,7 +27,8 @@ def build_index(conn: Connection) -> None:
     """Index every article and restore the triggers."""
     if conn.dialect.name == "postgresql":
         doc = schema_facets.PG_DOC.format(r="articles")
-        statements = [f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {doc} FROM articles",
+        statements = ["SET LOCAL statement_timeout = 0",  # one statement indexes the whole archive
+                      f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {doc} FROM articles",
                       f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_facets.PG_SYNC_TRIGGER]
     else:
         statements = schema_facets.SQLITE_UP

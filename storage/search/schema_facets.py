@@ -10,7 +10,7 @@ INSERT as the article) is the trigger's source, so the facets are known when the
 from __future__ import annotations
 
 from storage.search import schema
-from storage.search.facets import FACET_MARK
+from storage.search.facets import FACET_MARK, MAX_NAME_BYTES
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
 _VALUES = ("{r}.id, ko_bigrams({r}.title), ko_bigrams(" + schema.BODY + "), "
@@ -48,25 +48,33 @@ PG_SYNC_TRIGGER = f"""CREATE TRIGGER {PG_TABLE}_sync
   AFTER INSERT OR UPDATE OF title, subtitle, body, source, section, ministries, published_at ON articles
   FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_sync()"""
 
-PG_UP = [
-    # The twin of facets.facet_tokens; published_at is timestamptz, shifted to the KST calendar day.
-    f"""CREATE FUNCTION ko_facets(source text, section text, ministries json, published_at timestamptz)
+
+def _hex(name: str) -> str:
+    """facets.name_token's hex of the name's first MAX_NAME_BYTES bytes."""
+    return f"encode(substring(convert_to({name}, 'UTF8') FROM 1 FOR {MAX_NAME_BYTES}), 'hex')"
+
+
+# The twin of facets.facet_tokens; published_at is timestamptz, shifted to the KST calendar day.
+PG_FACETS_FUNCTION = f"""FUNCTION ko_facets(source text, section text, ministries json, published_at timestamptz)
 RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
-  SELECT coalesce((SELECT array_agg('{FACET_MARK}i' || encode(convert_to(m, 'UTF8'), 'hex') ORDER BY o)
+  SELECT coalesce((SELECT array_agg('{FACET_MARK}i' || {_hex('m')} ORDER BY o)
                    FROM (SELECT m, min(o) AS o
                          FROM json_array_elements_text(CASE WHEN json_typeof(ministries) = 'array'
                                                             THEN ministries ELSE '[]' END)
                               WITH ORDINALITY AS e(m, o)
                          WHERE m <> '' GROUP BY m) AS named), '{{}}')
       || CASE WHEN coalesce(source, '') = '' THEN '{{}}'::text[]
-              ELSE ARRAY['{FACET_MARK}s' || encode(convert_to(source, 'UTF8'), 'hex')] END
+              ELSE ARRAY['{FACET_MARK}s' || {_hex('source')}] END
       || CASE WHEN coalesce(section, '') = '' THEN '{{}}'::text[]
-              ELSE ARRAY['{FACET_MARK}c' || encode(convert_to(section, 'UTF8'), 'hex')] END
+              ELSE ARRAY['{FACET_MARK}c' || {_hex('section')}] END
       || CASE WHEN published_at IS NULL THEN '{{}}'::text[]
               ELSE ARRAY['{FACET_MARK}y' || to_char(d, 'YYYY'), '{FACET_MARK}m' || to_char(d, 'YYYYMM'),
                          '{FACET_MARK}d' || to_char(d, 'YYYYMMDD')] END
   FROM (SELECT (published_at AT TIME ZONE 'UTC') + interval '9 hours' AS d) AS kst
-$fn$""",
+$fn$"""
+
+PG_UP = [
+    f"CREATE {PG_FACETS_FUNCTION}",
     schema.pg_sync_function(PG_DOC, "CREATE OR REPLACE"),
     f"DROP TRIGGER {PG_TABLE}_sync ON articles",
     PG_SYNC_TRIGGER,
