@@ -9,6 +9,9 @@ from datetime import datetime
 
 import click
 
+from scrapy.crawler import Crawler
+
+from crawler import runstats
 from crawler.process import CrawlRequest, run_crawl
 from newsarchive.progress import CrawlProgress
 from newsarchive.service.launcher import reconcile_orphans
@@ -45,14 +48,26 @@ def open_run(url: str, name: str, run_id: int | None, start: datetime | None = N
 def run_recorded(request: CrawlRequest, name: str, progress: bool | None) -> None:
     show = sys.stderr.isatty() if progress is None else progress
     display = CrawlProgress(name, enabled=show)
+    crawlers: list[Crawler] = []
+
+    def attach(crawler: Crawler) -> None:
+        crawlers.append(crawler)
+        display.attach(crawler)
+
     with display:
-        error = run_crawl(request, on_crawler=display.attach)
+        error = run_crawl(request, on_crawler=attach)
     with transaction(request.database_url) as session:
         if error:
             repository.update_run(session, request.run_id, status="failed", reason=f"could not start: {error}",
                                   finished=True)
         run = repository.get_run(session, request.run_id)
         assert run is not None
+        if run.status == "running":
+            # the engine was stopped before the run could be closed (Ctrl-C twice): close it here
+            stats = crawlers[0].stats if crawlers else None
+            counts, reasons = runstats.snapshot(stats) if stats is not None else ({}, None)
+            repository.update_run(session, request.run_id, counts=counts, reasons=reasons, status="killed",
+                                  reason="interrupted: stopped before the crawl could finish", finished=True)
         summary = repository.run_summary(run)
     display.summary(summary)
     if summary["status"] != "finished":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -32,6 +34,17 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    _tune_sqlite(cursor)
+
+
+def _on_sqlite_read_connect(dbapi_connection: Any, _record: Any) -> None:
+    # a reader leaves the journal mode alone: switching it is a write (a read-only archive refused it)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    _tune_sqlite(cursor)
+
+
+def _tune_sqlite(cursor: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     # 64 MiB of page cache (default 2 MiB): index inserts with random keys (canonical URL, content hash,
@@ -64,12 +77,16 @@ def get_engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 30})
-            event.listen(engine, "connect", _on_sqlite_connect)
+            event.listen(engine, "connect", _on_sqlite_read_connect if is_read_only(url) else _on_sqlite_connect)
             for hook in CONNECT_HOOKS:
                 event.listen(engine, "connect", hook)
         else:
             engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+    except ImportError as exc:
+        if "psycopg" in str(exc):
+            raise DatabaseError('PostgreSQL needs psycopg: pip install "newsarchive[postgres]"') from None
+        raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
+    except (ArgumentError, SQLAlchemyError) as exc:
         raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
     return engine
 
@@ -84,15 +101,22 @@ def redact(url: str) -> str:
         return "<unparseable URL>"
 
 
-def check_connection(url: str) -> Engine:
+def check_connection(url: str, shown: str | None = None) -> Engine:
+    """The engine for `url`, once it has answered; errors name the database as `shown` (default: url)."""
     engine = get_engine(url)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(f"cannot reach database {redact(url)}: {reason}") from exc
+        raise DatabaseError(f"cannot reach database {redact(shown or url)}: {_reason(exc)}") from exc
+    except SQLDatabaseError as exc:  # e.g. SQLite's "file is not a database"
+        raise DatabaseError(f"not a newsarchive archive: {redact(shown or url)}: {_reason(exc)}") from exc
     return engine
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig).strip().splitlines()[0] if orig else str(exc).splitlines()[0]
 
 
 def alembic_config(url: str) -> Any:
@@ -115,8 +139,84 @@ def migrate(url: str, revision: str = "head") -> None:
     if revision == "head" and schema_revision(engine) == HEAD:
         return
     from alembic import command
+    from alembic.util import CommandError
 
-    command.upgrade(alembic_config(url), revision)
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except (CommandError, SQLAlchemyError) as exc:
+        reason = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+        raise DatabaseError(f"cannot upgrade the archive at {redact(url)}: {reason}") from exc
+
+
+def is_read_only(url: str) -> bool:
+    """A SQLite URL that opens its file read-only (mode=ro or immutable=1)."""
+    return url.startswith("sqlite") and ("mode=ro" in url or "immutable=1" in url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for another backend or an in-memory database."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if name.startswith("file:"):
+        from urllib.parse import unquote
+
+        name = unquote(name[len("file:"):].split("?")[0])
+    return Path(name)
+
+
+def _reader_url(path: Path, flag: str) -> str:
+    from urllib.parse import quote
+
+    from sqlalchemy.engine import URL
+
+    url = URL.create("sqlite", database=f"file:{quote(str(path.resolve()))}", query={flag: "1" if flag ==
+                     "immutable" else "ro", "uri": "true"})
+    return url.render_as_string(hide_password=False)
+
+
+def open_archive(url: str, write: bool = False) -> str:
+    """Check the archive at `url` can be used and return the URL to use it with.
+
+    Writers may create it and bring its schema up to HEAD. Readers never create anything: no archive
+    there is an error, and a SQLite file is opened read-only (immutable when its directory does not even
+    allow the WAL's index file), so reading needs no write access."""
+    if write:
+        migrate(url)
+        return url
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise DatabaseError(f"no archive at {redact(url)}")
+    read_url = url
+    if path is not None and not is_read_only(url):
+        read_url = _reader_url(path, "mode")
+        try:
+            check_connection(read_url, shown=url)
+        except DatabaseError as exc:
+            # SQLite cannot set up the WAL's shared-memory index beside a file in a read-only directory;
+            # nothing can be writing there then, so the file is read as immutable
+            if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                raise
+            read_url = _reader_url(path, "immutable")
+    engine = check_connection(read_url, shown=url)
+    try:
+        revision = schema_revision(engine)
+    except SQLDatabaseError as exc:
+        raise DatabaseError(f"cannot read the archive at {redact(url)}: {_reason(exc)}") from exc
+    if revision is None:
+        raise DatabaseError(f"no archive at {redact(url)} (it has no newsarchive tables)")
+    if revision != HEAD:
+        if path is not None and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            raise DatabaseError(f"the archive at {redact(url)} has schema {revision}, this newsarchive needs "
+                                f"{HEAD}, and it is read-only: open it once with write access to upgrade it")
+        migrate(url)
+    return read_url
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from newsarchive.options import db_option, open_database, since_option, until_option
+from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 from newsarchive.timewindow import day_bounds
 from pipelines.article import EXPORT_FIELDS
 from storage import repository
@@ -30,10 +30,11 @@ def _csv_cell(value: Any) -> Any:
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to a file instead of stdout.")
 @db_option
+@config_option
 def command(fmt: str, source: str | None, since: date | None, until: date | None, output: IO[str],
-            db: str | None) -> None:
+            db: str | None, config_path: str | None) -> None:
     """Export articles with the archive's field names (dates in KST, ISO 8601)."""
-    url = open_database(db)
+    url = open_database(db, config_path)
     try:
         start, end = day_bounds(since, until)
     except ValueError as exc:
