@@ -8,7 +8,6 @@ import sys
 from datetime import datetime
 
 import click
-
 from scrapy.crawler import Crawler
 
 from crawler import runstats
