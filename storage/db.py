@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -34,17 +33,6 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    _tune_sqlite(cursor)
-
-
-def _on_sqlite_read_connect(dbapi_connection: Any, _record: Any) -> None:
-    # a reader leaves the journal mode alone: switching it is a write (a read-only archive refused it)
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    _tune_sqlite(cursor)
-
-
-def _tune_sqlite(cursor: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     # 64 MiB of page cache (default 2 MiB): index inserts with random keys (canonical URL, content hash,
@@ -82,12 +70,8 @@ def get_engine(url: str) -> Engine:
                 event.listen(engine, "connect", hook)
         else:
             engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    except ImportError as exc:
-        if "psycopg" in str(exc):
-            raise DatabaseError('PostgreSQL needs psycopg: pip install "newsarchive[postgres]"') from None
-        raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
-    except (ArgumentError, SQLAlchemyError) as exc:
-        raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise DatabaseError(_unusable_url(url, exc)) from exc
     return engine
 
 
@@ -139,84 +123,8 @@ def migrate(url: str, revision: str = "head") -> None:
     if revision == "head" and schema_revision(engine) == HEAD:
         return
     from alembic import command
-    from alembic.util import CommandError
 
-    try:
-        command.upgrade(alembic_config(url), revision)
-    except (CommandError, SQLAlchemyError) as exc:
-        reason = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
-        raise DatabaseError(f"cannot upgrade the archive at {redact(url)}: {reason}") from exc
-
-
-def is_read_only(url: str) -> bool:
-    """A SQLite URL that opens its file read-only (mode=ro or immutable=1)."""
-    return url.startswith("sqlite") and ("mode=ro" in url or "immutable=1" in url)
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file behind a SQLite URL; None for another backend or an in-memory database."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    name = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or parsed.query.get("mode") == "memory":
-        return None
-    if name.startswith("file:"):
-        from urllib.parse import unquote
-
-        name = unquote(name[len("file:"):].split("?")[0])
-    return Path(name)
-
-
-def _reader_url(path: Path, flag: str) -> str:
-    from urllib.parse import quote
-
-    from sqlalchemy.engine import URL
-
-    url = URL.create("sqlite", database=f"file:{quote(str(path.resolve()))}", query={flag: "1" if flag ==
-                     "immutable" else "ro", "uri": "true"})
-    return url.render_as_string(hide_password=False)
-
-
-def open_archive(url: str, write: bool = False) -> str:
-    """Check the archive at `url` can be used and return the URL to use it with.
-
-    Writers may create it and bring its schema up to HEAD. Readers never create anything: no archive
-    there is an error, and a SQLite file is opened read-only (immutable when its directory does not even
-    allow the WAL's index file), so reading needs no write access."""
-    if write:
-        migrate(url)
-        return url
-    path = sqlite_file(url)
-    if path is not None and not path.is_file():
-        raise DatabaseError(f"no archive at {redact(url)}")
-    read_url = url
-    if path is not None and not is_read_only(url):
-        read_url = _reader_url(path, "mode")
-        try:
-            check_connection(read_url, shown=url)
-        except DatabaseError as exc:
-            # SQLite cannot set up the WAL's shared-memory index beside a file in a read-only directory;
-            # nothing can be writing there then, so the file is read as immutable
-            if "readonly" not in str(exc) and "unable to open" not in str(exc):
-                raise
-            read_url = _reader_url(path, "immutable")
-    engine = check_connection(read_url, shown=url)
-    try:
-        revision = schema_revision(engine)
-    except SQLDatabaseError as exc:
-        raise DatabaseError(f"cannot read the archive at {redact(url)}: {_reason(exc)}") from exc
-    if revision is None:
-        raise DatabaseError(f"no archive at {redact(url)} (it has no newsarchive tables)")
-    if revision != HEAD:
-        if path is not None and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-            raise DatabaseError(f"the archive at {redact(url)} has schema {revision}, this newsarchive needs "
-                                f"{HEAD}, and it is read-only: open it once with write access to upgrade it")
-        migrate(url)
-    return read_url
+    command.upgrade(alembic_config(url), revision)
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -258,3 +166,92 @@ def transaction(url: str) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+def _unusable_url(url: str, exc: Exception) -> str:
+    if isinstance(exc, ImportError) and "psycopg" in str(exc):
+        return 'PostgreSQL needs psycopg: pip install "newsarchive[postgres]"'
+    return f"bad database URL {redact(url)}: {exc}"
+
+
+def _on_sqlite_read_connect(dbapi_connection: Any, _record: Any) -> None:
+    """A reader's connection: no journal-mode switch (a write, which a read-only archive refuses) and none
+    of the writer's checkpoint and sync tuning."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.close()
+
+
+def is_read_only(url: str) -> bool:
+    """A SQLite URL that opens its file read-only (mode=ro or immutable=1)."""
+    return url.startswith("sqlite") and ("mode=ro" in url or "immutable=1" in url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for another backend or an in-memory database."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if name.startswith("file:"):
+        from urllib.parse import unquote
+
+        name = unquote(name[len("file:"):].split("?")[0])
+    return Path(name)
+
+
+def _reader_url(path: Path, parameter: str, value: str) -> str:
+    """A SQLite URI URL for `path` with one open parameter (mode=ro, immutable=1)."""
+    from urllib.parse import quote
+
+    from sqlalchemy.engine import URL
+
+    url = URL.create("sqlite", database=f"file:{quote(str(path.resolve()))}", query={parameter: value, "uri": "true"})
+    return url.render_as_string(hide_password=False)
+
+
+def open_archive(url: str, write: bool = False) -> str:
+    """Check the archive at `url` can be used and return the URL to use it with.
+
+    Writers may create it and bring its schema up to HEAD. Readers never create anything: no archive
+    there is an error, and a SQLite file is opened read-only (immutable when its directory does not even
+    allow the WAL's index file), so reading needs no write access."""
+    if write:
+        migrate(url)
+        return url
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise DatabaseError(f"no archive at {redact(url)}")
+    read_url = url
+    if path is not None and not is_read_only(url):
+        read_url = _reader_url(path, "mode", "ro")
+        try:
+            check_connection(read_url, shown=url)
+        except DatabaseError as exc:
+            # SQLite cannot create the WAL's shared-memory index beside a file in a directory we may not
+            # write; that index exists while a writer has the archive open, so none has: read it as immutable
+            if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                raise
+            read_url = _reader_url(path, "immutable", "1")
+    engine = check_connection(read_url, shown=url)
+    try:
+        revision = schema_revision(engine)
+    except SQLDatabaseError as exc:
+        raise DatabaseError(f"cannot read the archive at {redact(url)}: {_reason(exc)}") from exc
+    if revision is None:
+        raise DatabaseError(f"no archive at {redact(url)} (it has no newsarchive tables)")
+    if revision != HEAD:
+        import os
+
+        if path is not None and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            raise DatabaseError(f"the archive at {redact(url)} has schema {revision}, this newsarchive needs "
+                                f"{HEAD}, and it is read-only: open it once with write access to upgrade it")
+        migrate(url)
+    return read_url

@@ -152,3 +152,21 @@ def test_postgresql_without_psycopg_says_what_to_install(tmp_path: Path) -> None
                          env={"PYTHONPATH": f"{shadow}:{REPO_ROOT}"})
     assert result.returncode == 1
     assert error_line(result) == 'error: PostgreSQL needs psycopg: pip install "newsarchive[postgres]"'
+
+
+@pytest.mark.postgres
+def test_an_empty_postgresql_database_is_no_archive_to_a_reader_and_stays_empty() -> None:
+    from sqlalchemy import inspect
+
+    from storage.db import get_engine, redact
+    from tests.conftest import create_pg_database, drop_pg_database
+
+    url = create_pg_database()
+    try:
+        result = newsarchive("runs", "--db", url)
+        assert result.returncode == 1
+        assert error_line(result) == f"error: no archive at {redact(url)} (it has no newsarchive tables)"
+        with get_engine(url).connect() as conn:
+            assert inspect(conn).get_table_names() == []
+    finally:
+        drop_pg_database(url)
