@@ -79,3 +79,21 @@ def test_the_service_log_is_in_korean_time_whatever_the_hosts_zone(tmp_path: Pat
     assert any("service started" in line for line in lines) and not any("catch-up" in line for line in lines)
     for line in lines:
         assert ISO_KST.match(line.split(" ", 1)[0]), line
+
+
+def test_show_json_times_are_korean_with_their_offset(sqlite_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from pipelines.article import Article as Record
+    from storage import repository as repo
+    from tests.search_fixtures import build_archive
+
+    by = build_archive(sqlite_url)
+    with transaction(sqlite_url) as session:
+        original = session.get(repo.Article, by["exchange"])
+        assert original is not None
+        copy = Record(url="https://www.mcst.go.kr/press/77", canonical_url="https://www.mcst.go.kr/press/77",
+                      source="mcst", title=original.title, body=original.body, fetched_at=datetime.now(UTC))
+        repo.add_duplicate(session, copy, original)
+    data = json.loads(newsarchive("show", str(by["exchange"]), "--json", "--db", sqlite_url, check=True).stdout)
+    assert ISO_KST.match(data["fetched_at"]) and ISO_KST.match(data["duplicates"][0]["found_at"])

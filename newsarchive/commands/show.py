@@ -25,7 +25,7 @@ def _kst(moment: datetime | None) -> str:
 def _details(session: Any, row: Article) -> dict[str, Any]:
     data: dict[str, Any] = {"id": row.id, **repo.to_record(row).to_dict()}
     data["duplicates"] = [{"url": d.url, "canonical_url": d.canonical_url, "source": d.source,
-                           "found_at": d.found_at.isoformat(timespec="seconds")}
+                           "found_at": d.found_at.astimezone(KST).isoformat(timespec="seconds")}
                           for d in repo.duplicates_of(session, row.id)]
     data["cluster"] = [{"id": m.article.id, "source": m.article.source, "title": m.article.title,
                         "published_at": _kst(m.article.published_at), "similarity": round(m.similarity, 3)}
