@@ -65,6 +65,9 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `newsarchive` alone: its help, as click prints it
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        sys.exit(2)
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx is not None else "newsarchive"
         click.echo(f"error: {_sentence(exc.format_message())} (see '{command} --help')", err=True)

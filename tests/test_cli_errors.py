@@ -170,3 +170,9 @@ def test_an_empty_postgresql_database_is_no_archive_to_a_reader_and_stays_empty(
             assert inspect(conn).get_table_names() == []
     finally:
         drop_pg_database(url)
+
+
+def test_newsarchive_alone_prints_its_help() -> None:
+    result = newsarchive()
+    assert result.returncode == 2 and result.stderr == ""
+    assert result.stdout.startswith("Usage: newsarchive [OPTIONS] COMMAND") and "\n  search " in result.stdout
