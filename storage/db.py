@@ -229,16 +229,25 @@ def open_archive(url: str, write: bool = False) -> str:
     path = sqlite_file(url)
     if path is not None and not path.is_file():
         raise DatabaseError(f"no archive at {redact(url)}")
+    import os
+
     read_url = url
     if path is not None and not is_read_only(url):
-        read_url = _reader_url(path, "mode", "ro")
-        try:
-            check_connection(read_url, shown=url)
-        except DatabaseError as exc:
-            # SQLite cannot create the WAL's shared-memory index beside a file in a directory we may not
-            # write; that index exists while a writer has the archive open, so none has: read it as immutable
-            if "readonly" not in str(exc) and "unable to open" not in str(exc):
-                raise
+        # mode=rw never creates the file, and its last connection tidies the WAL files away as a writer's
+        # does; without write access, mode=ro. SQLite cannot create the WAL's shared-memory index beside a
+        # file in a directory we may not write; that index exists while a writer has the archive open, so
+        # none has: then the file is read as immutable.
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        modes = [("mode", "rw")] if writable else []
+        for parameter, value in [*modes, ("mode", "ro")]:
+            read_url = _reader_url(path, parameter, value)
+            try:
+                check_connection(read_url, shown=url)
+                break
+            except DatabaseError as exc:
+                if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                    raise
+        else:
             read_url = _reader_url(path, "immutable", "1")
     engine = check_connection(read_url, shown=url)
     try:
@@ -248,8 +257,6 @@ def open_archive(url: str, write: bool = False) -> str:
     if revision is None:
         raise DatabaseError(f"no archive at {redact(url)} (it has no newsarchive tables)")
     if revision != HEAD:
-        import os
-
         if path is not None and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             raise DatabaseError(f"the archive at {redact(url)} has schema {revision}, this newsarchive needs "
                                 f"{HEAD}, and it is read-only: open it once with write access to upgrade it")

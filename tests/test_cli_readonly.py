@@ -96,3 +96,12 @@ def test_a_sqlite_url_opened_read_only_can_be_searched(tmp_path: Path) -> None:
         result = newsarchive("search", "교류", "--json", "--db", ro_url)
         assert result.returncode == 0, result.stderr
         assert len(json.loads(result.stdout)) == 2
+
+
+def test_reading_an_archive_one_may_write_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    with migrated_archive("sqlite", tmp_path) as url:
+        build_archive(url)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
+    for args in (["search", "재난"], ["runs"], ["export"], ["schedule", "--list"]):
+        assert newsarchive(*args, "--db", url).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"], "no -wal/-shm left behind"
