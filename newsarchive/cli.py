@@ -58,17 +58,31 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point: expected failures become one line on stderr and exit status 2 (usage) or 1."""
+    """Entry point: expected failures become one line on stderr, `error: ...`, with exit status 2 for a
+    usage error and 1 (or the exception's own status) for anything else."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `newsarchive` alone: its help, as click prints it
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        sys.exit(2)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "newsarchive"
+        click.echo(f"error: {_sentence(exc.format_message())} (see '{command} --help')", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {_sentence(exc.format_message())}", err=True)
         sys.exit(exc.exit_code)
     except (ConfigError, DatabaseError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+def _sentence(message: str) -> str:
+    """Click's messages start with a capital ("No such option"); ours are lower case after `error:`."""
+    line = " ".join(message.split()).rstrip(".").replace(". (", " (")
+    return line[:1].lower() + line[1:] if line[1:2].islower() else line

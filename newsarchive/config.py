@@ -114,13 +114,20 @@ def load_config(path: str | Path | None = None) -> Config:
 def resolve_database_url(cli_value: str | None = None, config: Config | None = None) -> str:
     """--db beats $NEWSARCHIVE_DATABASE_URL beats the config file beats ./archive.db."""
     if cli_value:
-        return cli_value
+        return as_database_url(cli_value)
     env = os.environ.get(DATABASE_ENV)
     if env:
-        return env
+        return as_database_url(env)
     if config is not None:
-        return config.database_url
-    return load_config().database_url
+        return as_database_url(config.database_url)
+    return as_database_url(load_config().database_url)
+
+
+def as_database_url(value: str) -> str:
+    """A bare path (`archive.db`, `~/news/archive.db`) means that SQLite file."""
+    if "://" in value or value.startswith("sqlite:"):
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
 
 
 def parse_mirrors(values: list[str] | tuple[str, ...] = (), env: str | None = None) -> dict[str, str]:

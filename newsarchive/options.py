@@ -31,11 +31,17 @@ since_option = click.option("--since", type=DAY, default=None, help="First day (
 until_option = click.option("--until", type=DAY, default=None, help="Last day (KST), inclusive.")
 
 
-def open_database(db: str | None) -> str:
-    """Resolve the URL, check the server answers, and migrate the schema; returns the URL."""
-    from newsarchive.config import resolve_database_url
-    from storage.db import migrate
+config_option = click.option("--config", "config_path", metavar="PATH", default=None,
+                             help="newsarchive.toml to read (default: $NEWSARCHIVE_CONFIG or ./newsarchive.toml).")
 
-    url = resolve_database_url(db)
-    migrate(url)
-    return url
+
+def open_database(db: str | None, config_path: str | None = None, *, write: bool = False) -> str:
+    """Resolve the URL and check the archive there can be used; returns the URL to use.
+
+    Only writers (`write=True`: crawl, revisit, reextract, the schedule) create an archive or upgrade its
+    schema; readers get a one-line error when there is no archive at that URL."""
+    from newsarchive.config import load_config, resolve_database_url
+    from storage.db import open_archive
+
+    config = load_config(config_path) if config_path else None
+    return open_archive(resolve_database_url(db, config), write=write)

@@ -64,7 +64,8 @@ class CrawlProgress:
 
     def summary(self, run: dict[str, Any]) -> None:
         counts = ", ".join(f"{name} {run[name]}" for name in runstats.COUNTERS)
-        line = f"run {run['id']} {run['spider']}: {run['status']} in {run['duration_s']}s — {counts}"
+        took = f" in {run['duration_s']}s" if run["duration_s"] is not None else ""
+        line = f"run {run['id']} {run['spider']}: {run['status']}{took} — {counts}"
         if run["reason"]:
             line += f" — {run['reason']}"
         click.echo(line, err=True)

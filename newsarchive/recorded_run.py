@@ -65,6 +65,12 @@ def run_recorded(request: CrawlRequest, name: str, progress: bool | None) -> Non
                                       reason=f"could not start: {error}", finished=True)
             run = repository.get_run(session, request.run_id)
             assert run is not None
+            if run.status == "running":
+                # the engine was stopped before the run could be closed (Ctrl-C twice): close it here
+                stats = crawlers[0].stats if crawlers else None
+                counts, reasons = runstats.snapshot(stats) if stats is not None else ({}, None)
+                repository.update_run(session, request.run_id, counts=counts, reasons=reasons, status="killed",
+                                      reason="interrupted: stopped before the crawl could finish", finished=True)
             summary = repository.run_summary(run)
     except DatabaseError as exc:
         raise DatabaseError(f"crawl run {request.run_id} ended but could not be read back: {exc}") from exc

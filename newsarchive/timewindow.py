@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 KST = timezone(timedelta(hours=9), "KST")
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The days --since/--until accept: the ends of Python's calendar overflow once shifted to UTC."""
 
 
 def parse_day(value: str) -> date:
@@ -14,9 +17,12 @@ def parse_day(value: str) -> date:
     if len(text) == 8 and text.isdigit():
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"bad date {value!r}: expected YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"date {value!r} out of range: expected a day from {FIRST_DAY} to {LAST_DAY}")
+    return day
 
 
 def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:

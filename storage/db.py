@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.faults import fatal_reason, first_line
@@ -91,7 +92,7 @@ def get_engine(url: str) -> Engine:
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 30})
-            event.listen(engine, "connect", _on_sqlite_connect)
+            event.listen(engine, "connect", _on_sqlite_read_connect if is_read_only(url) else _on_sqlite_connect)
             for hook in CONNECT_HOOKS:
                 event.listen(engine, "connect", hook)
         else:
@@ -101,7 +102,7 @@ def get_engine(url: str) -> Engine:
             options = " ".join([PG_OPTIONS, *([given] if isinstance(given, str) else given)])
             engine = create_engine(url, pool_pre_ping=True, connect_args={**PG_CONNECT_ARGS, "options": options})
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
-        raise DatabaseError(f"bad database URL {redact(url)}: {exc}") from exc
+        raise DatabaseError(_unusable_url(url, exc)) from exc
     return engine
 
 
@@ -115,15 +116,22 @@ def redact(url: str) -> str:
         return "<unparseable URL>"
 
 
-def check_connection(url: str) -> Engine:
+def check_connection(url: str, shown: str | None = None) -> Engine:
+    """The engine for `url`, once it has answered; errors name the database as `shown` (default: url)."""
     engine = get_engine(url)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(f"cannot reach database {redact(url)}: {reason}") from exc
+        raise DatabaseError(f"cannot reach database {redact(shown or url)}: {_reason(exc)}") from exc
+    except SQLDatabaseError as exc:  # e.g. SQLite's "file is not a database"
+        raise DatabaseError(f"not a newsarchive archive: {redact(shown or url)}: {_reason(exc)}") from exc
     return engine
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig).strip().splitlines()[0] if orig else str(exc).splitlines()[0]
 
 
 def alembic_config(url: str) -> Any:
@@ -245,3 +253,99 @@ def transaction(url: str) -> Iterator[Session]:
         raise DatabaseError(reason) from exc
     finally:
         session.close()
+
+
+def _unusable_url(url: str, exc: Exception) -> str:
+    if isinstance(exc, ImportError) and "psycopg" in str(exc):
+        return 'PostgreSQL needs psycopg: pip install "newsarchive[postgres]"'
+    return f"bad database URL {redact(url)}: {exc}"
+
+
+def _on_sqlite_read_connect(dbapi_connection: Any, _record: Any) -> None:
+    """A reader's connection: no journal-mode switch (a write, which a read-only archive refuses) and none
+    of the writer's checkpoint and sync tuning."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.close()
+
+
+def is_read_only(url: str) -> bool:
+    """A SQLite URL that opens its file read-only (mode=ro or immutable=1)."""
+    return url.startswith("sqlite") and ("mode=ro" in url or "immutable=1" in url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for another backend or an in-memory database."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if name.startswith("file:"):
+        from urllib.parse import unquote
+
+        name = unquote(name[len("file:"):].split("?")[0])
+    return Path(name)
+
+
+def _reader_url(path: Path, parameter: str, value: str) -> str:
+    """A SQLite URI URL for `path` with one open parameter (mode=ro, immutable=1)."""
+    from urllib.parse import quote
+
+    from sqlalchemy.engine import URL
+
+    url = URL.create("sqlite", database=f"file:{quote(str(path.resolve()))}", query={parameter: value, "uri": "true"})
+    return url.render_as_string(hide_password=False)
+
+
+def open_archive(url: str, write: bool = False) -> str:
+    """Check the archive at `url` can be used and return the URL to use it with.
+
+    Writers may create it and bring its schema up to HEAD. Readers never create anything: no archive
+    there is an error, and a SQLite file is opened read-only (immutable when its directory does not even
+    allow the WAL's index file), so reading needs no write access."""
+    if write:
+        migrate(url)
+        return url
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise DatabaseError(f"no archive at {redact(url)}")
+    import os
+
+    read_url = url
+    if path is not None and not is_read_only(url):
+        # mode=rw never creates the file, and its last connection tidies the WAL files away as a writer's
+        # does; without write access, mode=ro. SQLite cannot create the WAL's shared-memory index beside a
+        # file in a directory we may not write; that index exists while a writer has the archive open, so
+        # none has: then the file is read as immutable.
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        modes = [("mode", "rw")] if writable else []
+        for parameter, value in [*modes, ("mode", "ro")]:
+            read_url = _reader_url(path, parameter, value)
+            try:
+                check_connection(read_url, shown=url)
+                break
+            except DatabaseError as exc:
+                if "readonly" not in str(exc) and "unable to open" not in str(exc):
+                    raise
+        else:
+            read_url = _reader_url(path, "immutable", "1")
+    engine = check_connection(read_url, shown=url)
+    try:
+        revision = schema_revision(engine)
+    except SQLDatabaseError as exc:
+        raise DatabaseError(f"cannot read the archive at {redact(url)}: {_reason(exc)}") from exc
+    if revision is None:
+        raise DatabaseError(f"no archive at {redact(url)} (it has no newsarchive tables)")
+    if revision != HEAD:
+        if path is not None and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            raise DatabaseError(f"the archive at {redact(url)} has schema {revision}, this newsarchive needs "
+                                f"{HEAD}, and it is read-only: open it once with write access to upgrade it")
+        migrate(url)
+    return read_url

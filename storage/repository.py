@@ -186,8 +186,8 @@ def find_article(session: Session, ref: str) -> Article | None:
     """By numeric id, or by any URL that canonicalises to a stored or duplicate one."""
     from crawler.urls import canonical_url
 
-    if ref.isdigit():
-        return session.get(Article, int(ref))
+    if ref.isdigit():  # an id past the largest integer a database stores is no article's
+        return session.get(Article, int(ref)) if int(ref) < 2**63 else None
     canon = canonical_url(ref)
     row = article_by_url(session, canon)
     if row is None:
@@ -272,8 +272,8 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
     duration = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
     return {
         "id": run.id, "spider": run.spider, "status": run.status, "reason": run.reason,
-        "started_at": run.started_at.isoformat(timespec="seconds"),
-        "finished_at": run.finished_at.isoformat(timespec="seconds") if run.finished_at else None,
+        "started_at": run.started_at.astimezone(KST).isoformat(timespec="seconds"),
+        "finished_at": run.finished_at.astimezone(KST).isoformat(timespec="seconds") if run.finished_at else None,
         "duration_s": round(duration, 1) if duration is not None else None,
         **{name: getattr(run, name) for name in RUN_COUNTERS}, "reasons": dict(run.reasons or {}),
     }

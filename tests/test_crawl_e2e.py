@@ -123,7 +123,7 @@ def test_export_jsonl_has_the_fields_and_kst_dates(sqlite_url: str, site: Runnin
                 "content_hash"} <= set(record)
         assert record["published_at"].endswith("+09:00") and record["source"] == "korea_kr"
     csv_out = newsarchive("export", "--db", sqlite_url, "--format", "csv", "--source", "korea_kr", check=True)
-    assert csv_out.stdout.splitlines()[0].startswith("url,canonical_url,source,title")
+    assert csv_out.stdout.splitlines()[0].startswith("\ufeffid,url,canonical_url,source,title")
     assert len(csv_out.stdout.splitlines()) > len(records)  # header + rows (bodies span lines)
 
 

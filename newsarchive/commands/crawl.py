@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from newsarchive.config import load_config, parse_mirrors
-from newsarchive.options import db_option, open_database, since_option, until_option
+from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 from newsarchive.recorded_run import open_run, pairs, run_recorded
 from newsarchive.timewindow import Window
 
@@ -19,6 +19,7 @@ from newsarchive.timewindow import Window
 @click.option("--window-days", type=click.IntRange(1, 3650), default=None,
               help="Days covered when --since is not given (default 2, or [crawl] window_days).")
 @db_option
+@config_option
 @click.option("--mirror", "mirrors", multiple=True, metavar="HOST=URL",
               help="Send requests for HOST to URL (repeatable; also $NEWSARCHIVE_MIRROR).")
 @click.option("--arg", "args", multiple=True, metavar="KEY=VALUE",
@@ -31,7 +32,7 @@ from newsarchive.timewindow import Window
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: when stderr is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def command(spider: str, since: date | None, until: date | None, window_days: int | None, db: str | None,
-            mirrors: tuple[str, ...], args: tuple[str, ...],
+            config_path: str | None, mirrors: tuple[str, ...], args: tuple[str, ...],
             overrides: tuple[str, ...], retry_rejected: bool, run_id: int | None, progress: bool | None,
             verbose: bool) -> None:
     """Crawl SPIDER's sources into the archive (default window: the last 2 days, KST)."""
@@ -40,7 +41,7 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     names = spider_names()
     if spider not in names:
         raise click.UsageError(f"unknown spider {spider!r}; known: {', '.join(names)}")
-    config = load_config()
+    config = load_config(config_path)
     days = window_days or config.window_days
     try:
         window = Window.from_days(since, until, default_days=days)
@@ -49,7 +50,7 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     mirror_map = parse_mirrors(mirrors)
     spider_args = pairs(args, "--arg")
     scrapy_overrides = pairs(overrides, "--set")
-    url = open_database(db)
+    url = open_database(db, config_path, write=True)
     run_id = open_run(url, spider, run_id, window.start, window.end)
     spider_args.update(since=window.since_day.isoformat(), until=window.until_day.isoformat(),
                        window_days=str(days))

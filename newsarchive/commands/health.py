@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from newsarchive.options import db_option
+from newsarchive.options import config_option, db_option
 
 FLAGGED_EXIT = 3
 """Distinct from 1 (bad config or database) so monitoring can tell "unhealthy" from "broken"."""
@@ -16,11 +16,10 @@ FLAGGED_EXIT = 3
 @click.command(name="health")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @db_option
-@click.option("--config", "config_path", metavar="PATH", default=None,
-              help="newsarchive.toml with the schedule (default: $NEWSARCHIVE_CONFIG or ./newsarchive.toml).")
+@config_option
 def command(as_json: bool, db: str | None, config_path: str | None) -> None:
     """Check each scheduled spider's recent runs; exit 3 if any spider is flagged."""
-    from newsarchive.config import load_config, resolve_database_url
+    from newsarchive.config import load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
     from newsarchive.service.timing import load_schedules
@@ -28,7 +27,7 @@ def command(as_json: bool, db: str | None, config_path: str | None) -> None:
     from scheduler import recent_runs
 
     config = load_config(config_path)
-    url = open_database(resolve_database_url(db, config))
+    url = open_database(db, config_path)
     now = now_kst()
     reports = [check_spider(spider, config.effective_schedules[spider], trigger,
                             recent_runs(url, spider, limit=20), now)

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from newsarchive.options import db_option, open_database, since_option, until_option
+from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 
 
 @click.command("reextract")
@@ -14,7 +14,9 @@ from newsarchive.options import db_option, open_database, since_option, until_op
 @since_option
 @until_option
 @db_option
-def command(source: str | None, since: date | None, until: date | None, db: str | None) -> None:
+@config_option
+def command(source: str | None, since: date | None, until: date | None, db: str | None,
+            config_path: str | None) -> None:
     """Re-run extraction over the stored raw html and report what changed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -22,7 +24,7 @@ def command(source: str | None, since: date | None, until: date | None, db: str 
     from newsarchive.timewindow import day_bounds
     from pipelines.reextract import count_articles, reextract
 
-    url = open_database(db)
+    url = open_database(db, config_path, write=True)
     try:
         start, end = day_bounds(since, until)
     except ValueError as exc:

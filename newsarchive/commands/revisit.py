@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import click
 
 from newsarchive.config import parse_mirrors
-from newsarchive.options import db_option, open_database, since_option, until_option
+from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 from newsarchive.recorded_run import open_run, pairs, run_recorded
 from newsarchive.timewindow import now_kst
 
@@ -20,6 +20,7 @@ from newsarchive.timewindow import now_kst
 @since_option
 @until_option
 @db_option
+@config_option
 @click.option("--mirror", "mirrors", multiple=True, metavar="HOST=URL",
               help="Send requests for HOST to URL (repeatable; also $NEWSARCHIVE_MIRROR).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
@@ -28,7 +29,7 @@ from newsarchive.timewindow import now_kst
 @click.option("--progress/--no-progress", default=None,
               help="Live progress (default: when stderr is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-def command(spider: str, days: int, since: date | None, until: date | None, db: str | None,
+def command(spider: str, days: int, since: date | None, until: date | None, db: str | None, config_path: str | None,
             mirrors: tuple[str, ...], overrides: tuple[str, ...], run_id: int | None,
             progress: bool | None, verbose: bool) -> None:
     """Revisit SPIDER's articles of the last --days days (or since --since): unchanged pages answer 304
@@ -48,7 +49,7 @@ def command(spider: str, days: int, since: date | None, until: date | None, db: 
         raise click.BadParameter(f"nothing to revisit from {first} to {until or today}", param_hint="--since")
     mirror_map = parse_mirrors(mirrors)
     settings = pairs(overrides, "--set")
-    url = open_database(db)
+    url = open_database(db, config_path, write=True)
     name = revisit_name(spider)
     run_id = open_run(url, name, run_id)
     request = CrawlRequest(spider=revisit_spider(spider_class(spider)), database_url=url, run_id=run_id,

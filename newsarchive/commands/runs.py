@@ -1,61 +1,93 @@
-"""`newsarchive runs`: crawl-run history with counts and durations."""
+"""`newsarchive runs [ID]`: crawl-run history with counts and durations, or one run in detail."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
-from newsarchive.options import db_option
+from newsarchive.options import config_option, db_option
+
+MAX_LIMIT = 10_000
 
 
 @click.command(name="runs")
+@click.argument("run_id", metavar="[ID]", type=click.IntRange(min=1, max=2**63 - 1), required=False)
 @click.option("--spider", default=None, help="Only this spider's runs.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every field) instead of a table.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True,
               help="How many runs, newest first.")
 @db_option
-def command(spider: str | None, as_json: bool, limit: int, db: str | None) -> None:
-    """Show crawl-run history, newest first."""
+@config_option
+def command(run_id: int | None, spider: str | None, as_json: bool, limit: int, db: str | None,
+            config_path: str | None) -> None:
+    """Show crawl-run history, newest first; with ID, that run in detail (counts, reasons)."""
     from newsarchive.options import open_database
     from storage.db import transaction
-    from storage.repository import list_runs, run_summary
+    from storage.repository import get_run, list_runs, run_summary
 
-    url = open_database(db)
+    url = open_database(db, config_path)
     with transaction(url) as session:
-        rows = [run_summary(run) for run in list_runs(session, spider, limit=limit)]
+        if run_id is not None:
+            run = get_run(session, run_id)
+            if run is None:
+                raise click.ClickException(f"no crawl run {run_id}")
+            rows = [run_summary(run)]
+        else:
+            rows = [run_summary(run) for run in list_runs(session, spider, limit=limit)]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
+        click.echo(json.dumps(rows[0] if run_id is not None else rows, ensure_ascii=False, indent=2))
+    elif run_id is not None:
+        _print_detail(rows[0])
+    elif not rows:
         click.echo("no crawl runs recorded" + (f" for {spider}" if spider else ""), err=True)
-        return
-    _print_table(rows)
+    else:
+        _print_table(rows)
 
 
-def _print_table(rows: list[dict[str, object]]) -> None:
+def _when(value: object) -> str:
     from datetime import datetime
 
+    from newsarchive.timewindow import KST
+
+    if not value:
+        return "-"
+    return datetime.fromisoformat(str(value)).astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    """Seven columns that fit 80; the reason and the other counts are in `runs ID` and --json."""
     from rich.console import Console
     from rich.table import Table
 
-    from newsarchive.timewindow import KST
-    from storage.repository import RUN_COUNTERS
-
-    table = Table("id", "spider", "started (KST)", "duration", "status", *RUN_COUNTERS, "reason", box=None)
+    table = Table("id", "spider", "started (KST)", "took", "status", "stored", "failed", box=None,
+                  pad_edge=False)
     styles = {"finished": "green", "failed": "red", "killed": "red", "running": "yellow"}
     for row in rows:
-        started = datetime.fromisoformat(str(row["started_at"])).astimezone(KST).strftime("%Y-%m-%d %H:%M")
-        seconds = row["duration_s"]
-        duration = _duration(float(seconds)) if isinstance(seconds, int | float) else "-"
         status = str(row["status"])
-        table.add_row(str(row["id"]), str(row["spider"]), started, duration,
-                      f"[{styles.get(status, '')}]{status}[/]" if status in styles else status,
-                      *(str(row[name]) for name in RUN_COUNTERS), str(row["reason"])[:80])
-    console = Console()
-    if not console.is_terminal:  # piped or logged: do not squeeze the table into 80 columns
-        console = Console(width=200)
-    console.print(table)
+        table.add_row(str(row["id"]), str(row["spider"]), _when(row["started_at"])[:16], _took(row),
+                      f"[{styles[status]}]{status}[/]" if status in styles else status,
+                      str(row["stored"]), str(row["failed"]))
+    Console(width=200, highlight=False).print(table)
+
+
+def _print_detail(row: dict[str, Any]) -> None:
+    from storage.repository import RUN_COUNTERS
+
+    fields = [("run", str(row["id"])), ("spider", str(row["spider"])), ("status", str(row["status"])),
+              ("started", _when(row["started_at"])), ("finished", _when(row["finished_at"])),
+              ("took", _took(row)), *((name, str(row[name])) for name in RUN_COUNTERS),
+              ("reason", str(row["reason"]) or "-")]
+    for name, value in fields:
+        click.echo(f"{name + ':':<12}{value}")
+    for reason, count in sorted((row.get("reasons") or {}).items()):
+        click.echo(f"{'':<12}{count:>6}  {reason}")
+
+
+def _took(row: dict[str, Any]) -> str:
+    seconds = row["duration_s"]
+    return _duration(float(seconds)) if isinstance(seconds, int | float) else "-"
 
 
 def _duration(seconds: float) -> str:

@@ -7,25 +7,24 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsarchive.options import db_option
+from newsarchive.options import config_option, db_option
 
 if TYPE_CHECKING:
     from newsarchive.config import Config
 
 
 @click.command(name="schedule")
-@click.option("--config", "config_path", metavar="PATH", default=None,
-              help="newsarchive.toml to read (default: $NEWSARCHIVE_CONFIG or ./newsarchive.toml).")
+@config_option
 @db_option
 @click.option("--list", "list_only", is_flag=True,
               help="Show each spider's cron, next run (KST) and last outcome, then exit.")
 def command(config_path: str | None, db: str | None, list_only: bool) -> None:
     """Run the crawl schedule in the foreground until SIGTERM/SIGINT."""
-    from newsarchive.config import load_config, resolve_database_url
+    from newsarchive.config import load_config
     from newsarchive.options import open_database
 
     config = load_config(config_path)
-    url = open_database(resolve_database_url(db, config))
+    url = open_database(db, config_path, write=not list_only)
     if list_only:
         _print_plan(config, url)
         return

@@ -9,7 +9,7 @@ from datetime import date
 
 import click
 
-from newsarchive.options import DAY, db_option, open_database
+from newsarchive.options import DAY, config_option, db_option, open_database
 from newsarchive.timewindow import KST
 from storage.search import SearchError, SearchHit, search
 
@@ -77,8 +77,22 @@ def print_csv(hits: list[SearchHit]) -> None:
                          "; ".join(hit.ministries), hit.title, hit.url, data["score"], data["snippet"]])
 
 
-# ignore_unknown_options lets a query start with an exclusion: `newsarchive search -재난 교류`.
-@click.command("search", context_settings={"ignore_unknown_options": True})
+class SearchCommand(click.Command):
+    """Unknown options are let through so that a query can start with an exclusion (`-재난 교류`), but a
+    misspelled long option (`--minstry`, `--limt`) is an error, not a query word. Words after `--` are
+    always query words."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known = sorted({opt for param in self.get_params(ctx) for opt in (*param.opts, *param.secondary_opts)
+                        if opt.startswith("--")})
+        for arg in args[:args.index("--")] if "--" in args else args:
+            name = arg.split("=", 1)[0]
+            if name.startswith("--") and name not in known:
+                raise click.NoSuchOption(name, possibilities=known, ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
+@click.command("search", cls=SearchCommand, context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--source", default=None, help="Only this source (spider name).")
 @click.option("--ministry", default=None, help="Official name or abbreviation (행안부).")
@@ -90,13 +104,14 @@ def print_csv(hits: list[SearchHit]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @db_option
+@config_option
 def command(query: tuple[str, ...], source: str | None, ministry: str | None, since: date | None,
             until: date | None, section: str | None, limit: int, collapse: bool, as_json: bool, as_csv: bool,
-            db: str | None) -> None:
+            db: str | None, config_path: str | None) -> None:
     """Search the archive: words (all must match), "exact phrase", -excluded, a OR b."""
     if as_json and as_csv:
         raise QueryError("--json and --csv cannot be used together")
-    url = open_database(db)
+    url = open_database(db, config_path)
     try:
         # collapsing folds copies together, so look further down the ranking to still fill `limit`
         hits = search(url, " ".join(query), source=source, ministry=ministry, since=since, until=until,

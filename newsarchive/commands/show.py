@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsarchive.options import db_option, open_database
+from newsarchive.options import config_option, db_option, open_database
 from newsarchive.timewindow import KST
 from pipelines.revisions import format_history, history
 from storage import clusters
@@ -25,7 +25,7 @@ def _kst(moment: datetime | None) -> str:
 def _details(session: Any, row: Article) -> dict[str, Any]:
     data: dict[str, Any] = {"id": row.id, **repo.to_record(row).to_dict()}
     data["duplicates"] = [{"url": d.url, "canonical_url": d.canonical_url, "source": d.source,
-                           "found_at": d.found_at.isoformat(timespec="seconds")}
+                           "found_at": d.found_at.astimezone(KST).isoformat(timespec="seconds")}
                           for d in repo.duplicates_of(session, row.id)]
     data["cluster"] = [{"id": m.article.id, "source": m.article.source, "title": m.article.title,
                         "published_at": _kst(m.article.published_at), "similarity": round(m.similarity, 3)}
@@ -63,11 +63,13 @@ def _print_text(row: Article, data: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 @click.option("--revisions", "as_revisions", is_flag=True, help="Print its history with a word-level diff.")
 @db_option
-def command(ref: str, as_html: bool, as_json: bool, as_revisions: bool, db: str | None) -> None:
+@config_option
+def command(ref: str, as_html: bool, as_json: bool, as_revisions: bool, db: str | None,
+            config_path: str | None) -> None:
     """Show one article in full, by id or by any of its URLs."""
     if as_html + as_json + as_revisions > 1:
         raise click.UsageError("--html, --json and --revisions cannot be used together")
-    url = open_database(db)
+    url = open_database(db, config_path)
     with transaction(url) as session:
         row = repo.find_article(session, ref.strip())
         if row is None:

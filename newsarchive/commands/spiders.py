@@ -6,17 +6,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from newsarchive.options import db_option
+from newsarchive.options import config_option, db_option
 
 
 @click.command()
 @db_option
-@click.option("--config", "config_path", metavar="PATH", default=None, help="newsarchive.toml with the schedule.")
+@config_option
 def command(db: str | None, config_path: str | None) -> None:
     """List the spiders: where each discovers articles, when it runs, how its last run went."""
     from crawler.process import spider_class, spider_names
     from crawler.spidergen import describe_sources
-    from newsarchive.config import load_config, resolve_database_url
+    from newsarchive.config import load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
     from newsarchive.service.timing import load_schedules
@@ -28,7 +28,7 @@ def command(db: str | None, config_path: str | None) -> None:
     schedules = config.effective_schedules
     triggers = load_schedules(config)
     try:
-        url: str | None = open_database(resolve_database_url(db, config))
+        url: str | None = open_database(db, config_path)
     except DatabaseError as exc:
         click.echo(f"warning: {exc}; run history not shown", err=True)
         url = None

@@ -10,6 +10,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 
 from newsarchive.service.timing import interval
+from newsarchive.timewindow import KST
 from storage.models import CrawlRun
 
 EMPTY_RUNS = 3
@@ -33,7 +34,7 @@ class SpiderHealth:
         return not self.flags
 
     def to_dict(self) -> dict[str, Any]:
-        success = self.last_success.isoformat(timespec="seconds") if self.last_success else None
+        success = self.last_success.astimezone(KST).isoformat(timespec="seconds") if self.last_success else None
         return {"spider": self.spider, "cron": self.cron, "ok": self.ok, "flags": list(self.flags),
                 "last_success": success, "last_run": self.last_run}
 
@@ -46,7 +47,7 @@ def check_spider(spider: str, cron: str, trigger: CronTrigger, runs: Sequence[Cr
     if done:
         last = done[0]
         report.last_run = {"id": last.id, "status": last.status, "reason": last.reason,
-                           "started_at": last.started_at.isoformat(timespec="seconds"),
+                           "started_at": last.started_at.astimezone(KST).isoformat(timespec="seconds"),
                            "stored": last.stored, "listed": last.listed, "fetched": last.fetched,
                            "failed": last.failed}
     recent = done[:EMPTY_RUNS]
@@ -65,6 +66,6 @@ def check_spider(spider: str, cron: str, trigger: CronTrigger, runs: Sequence[Cr
         report.flags.append(f"no successful run recorded{detail}")
     elif now - success.started_at > every * STALE_INTERVALS:
         detail = f"; last run {done[0].status}: {done[0].reason}" if done[0] is not success else ""
-        report.flags.append(f"no successful run since {success.started_at.isoformat(timespec='minutes')} "
+        report.flags.append(f"no successful run since {success.started_at.astimezone(KST):%Y-%m-%d %H:%M KST} "
                             f"(more than {STALE_INTERVALS}x its interval of {every}){detail}")
     return report

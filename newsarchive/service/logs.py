@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from newsarchive.config import ConfigError
+from newsarchive.timewindow import KST
 
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 MAX_BYTES = 5 * 1024 * 1024
 BACKUPS = 5
 _MARK = "_newsarchive_service"
+
+
+class KSTFormatter(logging.Formatter):
+    """Log times in Korean time with their offset (2026-12-03T02:30:00+09:00), whatever the host's zone."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, KST).isoformat(timespec="seconds")
 
 
 def setup_logging(log_file: str | None, level: int = logging.INFO) -> logging.Logger:
@@ -32,7 +41,7 @@ def setup_logging(log_file: str | None, level: int = logging.INFO) -> logging.Lo
                                                 encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"cannot write log file {path}: {exc.strerror or exc}") from None
-    formatter = logging.Formatter(FORMAT, datefmt="%Y-%m-%d %H:%M:%S%z")
+    formatter = KSTFormatter(FORMAT)
     for handler in handlers:
         handler.setFormatter(formatter)
         setattr(handler, _MARK, True)
