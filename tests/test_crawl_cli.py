@@ -13,11 +13,11 @@ from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
+from newsarchive.demo.site import build_expected, build_site
+from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import transaction
 from storage.models import Article, CrawlRun, RawPage
 from tests.crawl_helpers import FAST, REPO_ROOT, descendants, kill_workers, kst_today, newsarchive, worker_processes
-from tests.site import build_expected, build_site
-from tests.site.server import RunningSite, serve
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from newsarchive.demo.site import Resource, build_site
+from newsarchive.demo.site.server import serve
 from storage.db import transaction
 from storage.models import CrawlRun
 from tests.crawl_helpers import FAST, REPO_ROOT, kst_today, newsarchive
-from tests.site import Resource, build_site
-from tests.site.server import serve
 
 
 def _runs(db_url: str) -> list[CrawlRun]:

@@ -13,12 +13,12 @@ import pytest
 from lxml import etree
 from parsel import Selector
 
+from newsarchive.demo.site import Expected, build_expected, build_site
+from newsarchive.demo.site.etoday import RSS
+from newsarchive.demo.site.etoday import WWW as ET
+from newsarchive.demo.site.korea_kr import HOST as KR
+from newsarchive.demo.site.server import RunningSite, serve
 from tests.conftest import SHARED_CORPUS
-from tests.site import Expected, build_expected, build_site
-from tests.site.etoday import RSS
-from tests.site.etoday import WWW as ET
-from tests.site.korea_kr import HOST as KR
-from tests.site.server import RunningSite, serve
 
 TODAY = date(2026, 1, 7)
 

@@ -1,5 +1,5 @@
 """The local test site's serving: one server per host, lookup rules, hit recording, swapping pages, and
-its command line (`python -m tests.site.server`)."""
+its command line (`python -m newsarchive.demo.site.server`)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from newsarchive.demo.site import build_site
+from newsarchive.demo.site.etoday import RSS
+from newsarchive.demo.site.etoday import WWW as ET
+from newsarchive.demo.site.korea_kr import HOST as KR
+from newsarchive.demo.site.server import HostPages, RunningSite, serve
 from tests.conftest import REPO_ROOT
-from tests.site import build_site
-from tests.site.etoday import RSS
-from tests.site.etoday import WWW as ET
-from tests.site.korea_kr import HOST as KR
-from tests.site.server import HostPages, RunningSite, serve
 
 TODAY = date(2026, 1, 7)
 
@@ -91,7 +91,7 @@ def test_replace_swaps_pages_on_the_same_ports() -> None:
 
 
 def test_main_prints_mirror_args_and_serves() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.site.server", "2026-01-07"], cwd=REPO_ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.demo.site.server", "2026-01-07"], cwd=REPO_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -106,6 +106,6 @@ def test_main_prints_mirror_args_and_serves() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    bad = subprocess.run([sys.executable, "-m", "tests.site.server", "2026-13-45"], cwd=REPO_ROOT,
+    bad = subprocess.run([sys.executable, "-m", "newsarchive.demo.site.server", "2026-13-45"], cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

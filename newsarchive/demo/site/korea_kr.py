@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from email.utils import format_datetime
 from html import escape
 
-from tests.site.content_korea_kr import DEPTS, RELEASES, Release
-from tests.site.expected import ExpectedArticle, kst
-from tests.site.korea_kr_view import (
+from newsarchive.demo.site.content_korea_kr import DEPTS, RELEASES, Release
+from newsarchive.demo.site.expected import ExpectedArticle, kst
+from newsarchive.demo.site.korea_kr_view import (
     BASE,
     error_html,
     list_row_html,
@@ -28,7 +28,7 @@ from tests.site.korea_kr_view import (
     xhtml,
     xhtml_path,
 )
-from tests.site.resources import Resource
+from newsarchive.demo.site.resources import Resource
 
 HOST = "www.korea.kr"
 PAGE_SIZE = 6  # the real list shows 20 rows; fewer here so that paging is exercised

@@ -12,10 +12,10 @@ from datetime import date
 from email.utils import format_datetime
 from html import escape
 
-from tests.site.content_etoday import STORIES, Story
-from tests.site.etoday_article import BASE, article_html, image_url, not_found_html, thumb_url
-from tests.site.expected import ExpectedArticle, kst
-from tests.site.resources import Resource
+from newsarchive.demo.site.content_etoday import STORIES, Story
+from newsarchive.demo.site.etoday_article import BASE, article_html, image_url, not_found_html, thumb_url
+from newsarchive.demo.site.expected import ExpectedArticle, kst
+from newsarchive.demo.site.resources import Resource
 
 WWW = "www.etoday.co.kr"
 RSS = "rss.etoday.co.kr"

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from tests.site.content_etoday import Story
-from tests.site.expected import kst
+from newsarchive.demo.site.content_etoday import Story
+from newsarchive.demo.site.expected import kst
 
 BASE = "https://www.etoday.co.kr"
 COPYRIGHT = "<저작권자 ⓒ 이투데이, 무단전재 및 재배포 금지>"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from tests.site.content_korea_kr import DEPTS, Release
-from tests.site.expected import kst
+from newsarchive.demo.site.content_korea_kr import DEPTS, Release
+from newsarchive.demo.site.expected import kst
 
 BASE = "https://www.korea.kr"
 WEEKDAYS = "월화수목금토일"

@@ -2,7 +2,7 @@
 
     site = build_site(today)            # {host: {"/path?query": Resource}}
     expected = build_expected(today)    # Expected: every listed item and what a crawl makes of it
-    with serve(site) as running:        # tests.site.server.serve: one local server per host
+    with serve(site) as running:        # newsarchive.demo.site.server.serve: one local server per host
         run(["newsarchive", "crawl", "etoday", *running.mirror_args(), ...])
         running.hits                    # [(host, "/path?query"), ...]
 
@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.site.etoday import build_etoday, expected_etoday
-from tests.site.expected import FURNITURE_MARKERS, KST, Expected, ExpectedArticle, default_window
-from tests.site.korea_kr import build_korea_kr, expected_korea_kr
-from tests.site.resources import Resource, Site
+from newsarchive.demo.site.etoday import build_etoday, expected_etoday
+from newsarchive.demo.site.expected import FURNITURE_MARKERS, KST, Expected, ExpectedArticle, default_window
+from newsarchive.demo.site.korea_kr import build_korea_kr, expected_korea_kr
+from newsarchive.demo.site.resources import Resource, Site
 
 __all__ = [
     "FURNITURE_MARKERS", "KST", "Expected", "ExpectedArticle", "Resource", "Site",
     "build_etoday", "build_expected", "build_korea_kr", "build_site", "default_window",
 ]
-# serve/RunningSite live in tests.site.server, which this package does not import, so that
-# `python -m tests.site.server` runs it without a second copy of the module.
+# serve/RunningSite live in newsarchive.demo.site.server, which this package does not import, so that
+# `python -m newsarchive.demo.site.server` runs it without a second copy of the module.
 
 
 def build_site(today: date) -> Site:

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tests.site.resources import Resource, Site
+from newsarchive.demo.site.resources import Resource, Site
 
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 NOT_FOUND = Resource(
@@ -200,9 +200,9 @@ def iter_urls(site: Site) -> Iterator[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m tests.site.server [YYYY-MM-DD]`: serve the site built for that day (default today, KST)."""
-    from tests.site import build_site
-    from tests.site.expected import KST
+    """`python -m newsarchive.demo.site.server [YYYY-MM-DD]`: serve the site built for that day (default today, KST)."""
+    from newsarchive.demo.site import build_site
+    from newsarchive.demo.site.expected import KST
 
     args = sys.argv[1:] if argv is None else argv
     try:

@@ -1,12 +1,12 @@
-"""Local test sites for www.msit.go.kr and www.mois.go.kr, served with tests.site.server."""
+"""Local test sites for www.msit.go.kr and www.mois.go.kr, served with newsarchive.demo.site.server."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from tests.site.server import Resource, Site
-from tests.site_ministries.content import releases
-from tests.site_ministries.pages import (
+from newsarchive.demo.site.server import Resource, Site
+from newsarchive.demo.site_ministries.content import releases
+from newsarchive.demo.site_ministries.pages import (
     MOIS_BOARD,
     MSIT_BOARD,
     PER_PAGE,

@@ -8,7 +8,7 @@ from datetime import date
 from email.utils import format_datetime
 from html import escape
 
-from tests.site_ministries.content import Release
+from newsarchive.demo.site_ministries.content import Release
 
 MSIT_BOARD = "sCode=user&mId=307&mPid=208&bbsSeqNo=94"
 MOIS_BOARD = "bbsId=BBSMSTR_000000000008"
