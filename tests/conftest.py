@@ -20,7 +20,8 @@ from storage.db import get_engine, migrate
 
 PG_ADMIN_URL = os.environ.get("NEWSARCHIVE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+CORPUS_PAGES = REPO_ROOT / "tests" / "fixtures" / "extraction" / "corpus"
+"""Real pages saved from the web (copies of the shared corpus: tests read nothing outside the repository)."""
 
 
 def _pg_available() -> str | None:
