@@ -16,6 +16,7 @@ from scrapy.http import Response
 
 from crawler import runstats
 from crawler.database import database_url
+from crawler.neterrors import DNS_ERRORS
 from crawler.urls import canonical_url
 from newsarchive.config import parse_mirrors
 from storage import repository
@@ -136,6 +137,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return result
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        if isinstance(exception, DNS_ERRORS):  # not retried: see crawler/neterrors.py
+            return None
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await self._wait(result)
