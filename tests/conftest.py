@@ -7,6 +7,8 @@ the run instead of skipping."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,3 +96,16 @@ def pg_url(tmp_path: Path) -> Iterator[str]:
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     with migrated_archive("sqlite", tmp_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """A demo archive made once per session by the real `newsarchive demo`, run from an empty directory
+    (ephemeral ports, so parallel sessions never collide): its URL and the command's output. Tests using it
+    are marked xdist_group("demo") so that one pytest-xdist worker builds it once."""
+    cwd = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+    result = subprocess.run([sys.executable, "-m", "newsarchive", "demo", "--port", "0"], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return f"sqlite:///{cwd / 'demo.db'}", result

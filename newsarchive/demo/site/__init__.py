@@ -1,4 +1,5 @@
-"""A local copy of etoday.co.kr and korea.kr for tests, built for a given KST day, with its expected outcome.
+"""A local copy of etoday.co.kr and korea.kr for `newsarchive demo` and the tests, built for a given KST day,
+with its expected outcome.
 
     site = build_site(today)            # {host: {"/path?query": Resource}}
     expected = build_expected(today)    # Expected: every listed item and what a crawl makes of it
@@ -23,8 +24,7 @@ __all__ = [
     "FURNITURE_MARKERS", "KST", "Expected", "ExpectedArticle", "Resource", "Site",
     "build_etoday", "build_expected", "build_korea_kr", "build_site", "default_window",
 ]
-# serve/RunningSite live in newsarchive.demo.site.server, which this package does not import, so that
-# `python -m newsarchive.demo.site.server` runs it without a second copy of the module.
+# serve/RunningSite live in newsarchive.demo.site.server (`newsarchive demo` serves the sites).
 
 
 def build_site(today: date) -> Site:

@@ -13,10 +13,8 @@ Lookup of a request `path?query` on a host:
 from __future__ import annotations
 
 import http.client
-import sys
 import threading
 from collections.abc import Iterator
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -100,17 +98,26 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class RunningSite:
-    """The servers of one site; `mirrors` maps each real host to its local base URL."""
+    """The servers of one site; `mirrors` maps each real host to its local base URL.
 
-    def __init__(self, site: Site) -> None:
+    Each host gets an ephemeral port, or with `first_port` the ports from it upwards in the site's host
+    order; a port already taken is replaced by an ephemeral one, listed in `moved` (host -> wanted port)."""
+
+    def __init__(self, site: Site, first_port: int = 0) -> None:
         self._lock = threading.Lock()
         self._hits: list[tuple[str, str]] = []
         self._validators: list[tuple[str, str, str | None]] = []
         self._hosts = {host: HostPages(pages) for host, pages in site.items()}
         self._servers: list[_Server] = []
         self.mirrors: dict[str, str] = {}
-        for host in site:
-            server = _Server(("127.0.0.1", 0), _Handler)
+        self.moved: dict[str, int] = {}
+        for number, host in enumerate(site):
+            wanted = first_port + number if first_port else 0
+            try:
+                server = _Server(("127.0.0.1", wanted), _Handler)
+            except OSError:  # taken (or not ours to bind): any free port will do
+                server = _Server(("127.0.0.1", 0), _Handler)
+                self.moved[host] = wanted
             server.host_name, server.owner = host, self
             threading.Thread(target=server.serve_forever, name=f"site-{host}", daemon=True).start()
             self._servers.append(server)
@@ -188,8 +195,8 @@ class RunningSite:
         self.stop()
 
 
-def serve(site: Site) -> RunningSite:
-    return RunningSite(site)
+def serve(site: Site, first_port: int = 0) -> RunningSite:
+    return RunningSite(site, first_port)
 
 
 def iter_urls(site: Site) -> Iterator[str]:
@@ -197,31 +204,3 @@ def iter_urls(site: Site) -> Iterator[str]:
     for host, pages in site.items():
         for key in pages:
             yield f"https://{host}{key}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m newsarchive.demo.site.server [YYYY-MM-DD]`: serve the site built for that day (default today, KST)."""
-    from newsarchive.demo.site import build_site
-    from newsarchive.demo.site.expected import KST
-
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        from datetime import datetime
-        today = date.fromisoformat(args[0]) if args else datetime.now(KST).date()
-    except ValueError:
-        print(f"bad date {args[0]!r}: expected YYYY-MM-DD", file=sys.stderr)
-        return 2
-    running = serve(build_site(today))
-    print(" ".join(running.mirror_args()), flush=True)
-    print(f"NEWSARCHIVE_MIRROR={running.mirror_env()}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        running.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
