@@ -6,6 +6,8 @@ the run instead of skipping."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -100,12 +102,20 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, subprocess.CompletedProcess[str]]:
-    """A demo archive made once per session by the real `newsarchive demo`, run from an empty directory
-    (ephemeral ports, so parallel sessions never collide): its URL and the command's output. Tests using it
-    are marked xdist_group("demo") so that one pytest-xdist worker builds it once."""
-    cwd = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
-    result = subprocess.run([sys.executable, "-m", "newsarchive", "demo", "--port", "0"], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return f"sqlite:///{cwd / 'demo.db'}", result
+    """A demo archive made once by the real `newsarchive demo`, run from an empty directory with ephemeral
+    ports: its URL and the command's output. Under pytest-xdist the workers share one, made by whichever
+    needs it first (the others wait on a lock), in the session's common temporary directory."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cwd, record = root / "demo", root / "demo.json"
+    with open(root / "demo.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            cwd.mkdir(exist_ok=True)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+            made = subprocess.run([sys.executable, "-m", "newsarchive", "demo", "--port", "0"], cwd=cwd, env=env,
+                                  capture_output=True, text=True, timeout=600)
+            record.write_text(json.dumps([made.returncode, made.stdout, made.stderr]), encoding="utf-8")
+    code, out, err = json.loads(record.read_text(encoding="utf-8"))
+    assert code == 0, out + err
+    return f"sqlite:///{cwd / 'demo.db'}", subprocess.CompletedProcess(["newsarchive", "demo"], code, out, err)

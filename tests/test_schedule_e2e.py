@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from time import monotonic, sleep
 
@@ -39,8 +39,14 @@ def test_the_service_records_a_finished_run_and_skips_the_trigger_that_overlaps_
     config = Config(database_url=sqlite_url, schedules={"etoday": "30 2 * * *"}, revisits={},
                     grace_seconds=5, crawl_command=command)
     tz = zone(config.timezone)
-    offset = datetime.combine(datetime.now(tz).date(), time(2, 29, 58), tz) - datetime.now(tz)
-    service = Service(config, sqlite_url, clock=lambda: datetime.now(tz) + offset)
+    start = datetime.combine(datetime.now(tz).date(), time(2, 29, 58), tz)
+    first_read: list[float] = []
+
+    def clock() -> datetime:  # 02:29:58 when the service first reads it (under load, maybe seconds from now)
+        first_read[:] = first_read or [monotonic()]
+        return start + timedelta(seconds=monotonic() - first_read[0])
+
+    service = Service(config, sqlite_url, clock=clock)
     finished: list[CrawlRun] = []
 
     def stop_when_finished() -> None:
