@@ -9,7 +9,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from newsarchive.config import REVISIT_SUFFIX, Config
 from newsarchive.service.launcher import Launcher, RunOutcome, reconcile_orphans
-from newsarchive.service.timing import load_schedules, needs_catch_up, zone
+from newsarchive.service.timing import ShiftedTrigger, load_jobs, needs_catch_up, zone
 from storage.db import redact, transaction
 from storage.models import CrawlRun
 from storage.repository import list_runs
@@ -43,7 +43,10 @@ def recent_runs(db_url: str, spider: str, limit: int = 20) -> list[CrawlRun]:
 
 
 class Service:
-    """One job per spider; a per-spider lock makes an overlapping trigger a logged no-op."""
+    """One job per spider; a per-spider lock makes an overlapping trigger a logged no-op.
+
+    `clock` is the service's time (default: now in the schedule's zone). It may be set away from the real
+    time, e.g. a second before a cron's time: catch-up and the cron lines then follow it."""
 
     def __init__(self, config: Config, db_url: str, *, command: Sequence[str] | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -51,7 +54,7 @@ class Service:
         self.db_url = db_url
         self.tz = zone(config.timezone)
         # job name -> trigger: SPIDER crawls, SPIDER-revisit revisits its recent articles for edits
-        self.schedules: dict[str, CronTrigger] = {**load_schedules(config), **load_schedules(config, revisits=True)}
+        self.schedules: dict[str, CronTrigger] = load_jobs(config)
         self.launcher = Launcher(db_url, command=command or config.crawl_command or None,
                                  window_days=config.window_days,
                                  timeout_seconds=config.crawl_timeout_minutes * 60.0,
@@ -105,14 +108,18 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         scheduler.add_listener(self._on_max_instances, EVENT_JOB_MAX_INSTANCES)
         now = self.clock()
+        offset = now - datetime.now(self.tz)  # the service's clock against APScheduler's (real) one
+        if abs(offset) < timedelta(seconds=1):
+            offset = timedelta(0)
         for spider, catch_up in self.catch_up_plan(now).items():
             extra: dict[str, Any] = {}
             if catch_up:
                 log.info("%s: no successful run since its last scheduled time, running now (catch-up)",
                          spider)
-                extra["next_run_time"] = now
-            scheduler.add_job(self.trigger, self.schedules[spider], args=[spider], id=spider,
-                              name=f"run {spider}", **extra)
+                extra["next_run_time"] = now - offset
+            trigger = self.schedules[spider]
+            scheduler.add_job(self.trigger, ShiftedTrigger(trigger, offset) if offset else trigger,
+                              args=[spider], id=spider, name=f"run {spider}", **extra)
         self.scheduler = scheduler
         return scheduler
 
@@ -139,9 +146,9 @@ class Service:
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             for job in scheduler.get_jobs():
-                log.info("%s: scheduled %r (%s)", job.id, self.config.effective_schedules[job.id],
+                log.info("%s: scheduled %r (%s)", job.id, self.config.job_crons[job.id],
                          self.config.timezone)
-            log.info("service started: %d spider(s), database %s", len(self.schedules), redact(self.db_url))
+            log.info("service started: %d job(s), database %s", len(self.schedules), redact(self.db_url))
             if not self.launcher.stopping.is_set():  # a signal may arrive before the loop starts
                 scheduler.start()
             with self._idle:

@@ -34,14 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from newsarchive.demo.site.content_etoday import STORIES, Story  # noqa: E402
+from newsarchive.demo.site.etoday_article import article_html  # noqa: E402
+from newsarchive.demo.site.resources import Resource  # noqa: E402
+from newsarchive.demo.site.server import serve  # noqa: E402
 from newsarchive.timewindow import KST  # noqa: E402
 from pipelines.extract import extract  # noqa: E402
 from storage import repository  # noqa: E402
 from storage.db import SYNCHRONOUS_MODES, sqlite_synchronous, transaction  # noqa: E402
-from tests.site.content_etoday import STORIES, Story  # noqa: E402
-from tests.site.etoday_article import article_html  # noqa: E402
-from tests.site.resources import Resource  # noqa: E402
-from tests.site.server import serve  # noqa: E402
 
 BASE = "https://www.etoday.co.kr"
 

@@ -43,8 +43,8 @@ def load_topics() -> list[list[str]]:
     for name in sorted(files):
         texts += [s for s in _strings(json.loads(Path(name).read_text("utf-8")))
                   if len(s) > 200 and re.search("[가-힣]", s)]
-    from tests.site.content_etoday import STORIES
-    from tests.site.content_korea_kr import RELEASES
+    from newsarchive.demo.site.content_etoday import STORIES
+    from newsarchive.demo.site.content_korea_kr import RELEASES
     texts += [" ".join(s.paragraphs) for s in STORIES] + [" ".join(r.paragraphs) for r in RELEASES]
     seen: set[str] = set()
     topics = []

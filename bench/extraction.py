@@ -139,12 +139,12 @@ def corpus_cases(corpus: Path) -> list[Case]:
 
 
 def site_cases(today: date) -> list[Case]:
-    """Pages of the local test site (tests/site), written by another hand than the extractor's rules:
+    """Pages of the local test site (newsarchive/demo/site), written by another hand than the extractor's rules:
     etoday/korea.kr-style pages the extractor was not tuned on. korea.kr view pages state only the day,
     so their dates are not scored; the placeholder release needs its viewer frame and is left out."""
     from urllib.parse import urlsplit
 
-    from tests.site import build_expected, build_site
+    from newsarchive.demo.site import build_expected, build_site
 
     site, truth = build_site(today), build_expected(today)
     cases = []

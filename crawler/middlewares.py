@@ -19,6 +19,7 @@ from scrapy.utils.response import response_status_message
 
 from crawler import dbfailure, runstats
 from crawler.database import database_url
+from crawler.neterrors import DNS_ERRORS
 from crawler.urls import canonical_url
 from newsarchive.config import parse_mirrors
 from storage import repository
@@ -198,6 +199,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return response if retry is None else self._later(retry, asked)
 
     def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
+        if isinstance(exception, DNS_ERRORS):  # not retried: see crawler/neterrors.py
+            return None
         result = super().process_exception(request, exception)
         return self._later(result, None) if isinstance(result, Request) else result
 

@@ -59,6 +59,12 @@ class Config:
             return dict(self.revisits)
         return {} if self.schedules else dict(DEFAULT_REVISITS)
 
+    @property
+    def job_crons(self) -> dict[str, str]:
+        """Every scheduled job and its cron: SPIDER (crawls), then SPIDER-revisit (revisits)."""
+        return {**self.effective_schedules,
+                **{spider + REVISIT_SUFFIX: cron for spider, cron in self.effective_revisits.items()}}
+
 
 def load_config(path: str | Path | None = None) -> Config:
     """Read `newsarchive.toml` (explicit path, $NEWSARCHIVE_CONFIG, or the working directory)."""

@@ -6,7 +6,11 @@ the run instead of skipping."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +24,8 @@ from storage.db import get_engine, migrate
 
 PG_ADMIN_URL = os.environ.get("NEWSARCHIVE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+CORPUS_PAGES = REPO_ROOT / "tests" / "fixtures" / "extraction" / "corpus"
+"""Real pages saved from the web (copies of the shared corpus: tests read nothing outside the repository)."""
 
 
 def _pg_available() -> str | None:
@@ -93,3 +98,24 @@ def pg_url(tmp_path: Path) -> Iterator[str]:
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     with migrated_archive("sqlite", tmp_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """A demo archive made once by the real `newsarchive demo`, run from an empty directory with ephemeral
+    ports: its URL and the command's output. Under pytest-xdist the workers share one, made by whichever
+    needs it first (the others wait on a lock), in the session's common temporary directory."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cwd, record = root / "demo", root / "demo.json"
+    with open(root / "demo.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            cwd.mkdir(exist_ok=True)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSARCHIVE_")}
+            made = subprocess.run([sys.executable, "-m", "newsarchive", "demo", "--port", "0"], cwd=cwd, env=env,
+                                  capture_output=True, text=True, timeout=600)
+            record.write_text(json.dumps([made.returncode, made.stdout, made.stderr]), encoding="utf-8")
+    code, out, err = json.loads(record.read_text(encoding="utf-8"))
+    assert code == 0, out + err
+    return f"sqlite:///{cwd / 'demo.db'}", subprocess.CompletedProcess(["newsarchive", "demo"], code, out, err)

@@ -9,11 +9,11 @@ import sys
 
 from sqlalchemy import select
 
+from newsarchive.demo.site import build_site
+from newsarchive.demo.site.server import serve
 from storage.db import transaction
 from storage.models import CrawlRun
 from tests.crawl_helpers import REPO_ROOT, kst_today
-from tests.site import build_site
-from tests.site.server import serve
 from tests.test_crawl_cli import _wait_until_stored
 
 

@@ -20,7 +20,6 @@ from tests.conftest import migrated_archive
 from tests.crawl_helpers import REPO_ROOT, newsarchive
 from tests.search_fixtures import build_archive
 
-
 WRITTEN = ["archive.db", "archive.db-migrate.lock"]
 """What the writer that created the archive leaves: the file, and the lock its migrations take turns on."""
 

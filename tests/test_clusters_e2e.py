@@ -14,18 +14,18 @@ from html import escape
 import pytest
 from sqlalchemy import select
 
+from newsarchive.demo.site.content_etoday import Story
+from newsarchive.demo.site.content_korea_kr import Release
+from newsarchive.demo.site.etoday_article import BASE, article_html
+from newsarchive.demo.site.expected import kst
+from newsarchive.demo.site.korea_kr_view import view_html, view_path
+from newsarchive.demo.site.resources import Resource, Site
+from newsarchive.demo.site.server import serve
 from pipelines.revisions import format_history, history
 from storage import clusters
 from storage.db import transaction
 from storage.models import Article, ArticleRevision, CrawlRun
 from tests.crawl_helpers import FAST, kst_today, newsarchive
-from tests.site.content_etoday import Story
-from tests.site.content_korea_kr import Release
-from tests.site.etoday_article import BASE, article_html
-from tests.site.expected import kst
-from tests.site.korea_kr_view import view_html, view_path
-from tests.site.resources import Resource, Site
-from tests.site.server import serve
 
 HTML = "text/html; charset=utf-8"
 ETODAY, RSS, KOREA = "www.etoday.co.kr", "rss.etoday.co.kr", "www.korea.kr"

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from newsarchive.demo.site import FURNITURE_MARKERS, Expected, build_expected, build_site
+from newsarchive.demo.site.server import RunningSite, serve
 from newsarchive.timewindow import KST
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Duplicate
 from tests.crawl_helpers import FAST, kst_today, newsarchive
-from tests.site import FURNITURE_MARKERS, Expected, build_expected, build_site
-from tests.site.server import RunningSite, serve
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,7 @@ def test_etoday_duplicates_non_ministry_and_encodings(sqlite_url: str, site: Run
 
 
 def _window(expected: Expected) -> tuple:  # type: ignore[type-arg]
-    from tests.site import default_window
+    from newsarchive.demo.site import default_window
 
     return default_window(expected.today)
 

@@ -108,3 +108,11 @@ def test_cli_bad_config_is_one_line(sqlite_url: str, tmp_path: Path) -> None:
                              str(tmp_path / "missing.toml")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "config file not found" in result.stderr
+
+
+def test_a_revisit_job_storing_nothing_is_normal(sqlite_url: str) -> None:
+    """A revisit lists archived articles and stores only the edited ones: zero stored is no alarm."""
+    for night in range(3, 0, -1):
+        seed(sqlite_url, "etoday-revisit", NOW - timedelta(hours=6 * night - 1), listed=25, fetched=25, stored=0)
+    assert check(sqlite_url, "etoday-revisit") == []
+    assert check(sqlite_url, "etoday-revisit", now=NOW + timedelta(days=3))[0].startswith("no successful run since")

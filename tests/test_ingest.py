@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.items import PageItem
+from newsarchive.demo.site.content_etoday import STORIES, Story
+from newsarchive.demo.site.etoday_article import article_html
 from newsarchive.timewindow import KST
 from pipelines import workers
 from pipelines.extract_stage import Rejected, judge
@@ -26,8 +28,6 @@ from storage.db import transaction
 from storage.models import Article, ClusterMember, Duplicate, RejectedPage
 from tests.conftest import migrated_archive
 from tests.crawl_helpers import kill_workers
-from tests.site.content_etoday import STORIES, Story
-from tests.site.etoday_article import article_html
 
 TODAY = date(2026, 3, 2)
 BASE = "https://www.etoday.co.kr/news/view/"

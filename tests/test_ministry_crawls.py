@@ -1,5 +1,5 @@
 """End to end: `newsarchive crawl msit|mois` as a real process against the local ministry sites, then the
-archive rows are compared with the releases the sites publish (tests/site_ministries/content.py)."""
+archive rows are compared with the releases the sites publish (newsarchive/demo/site_ministries/content.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from newsarchive.demo.site.server import RunningSite, serve
+from newsarchive.demo.site_ministries import MOIS_HOST, MSIT_HOST, build_site
+from newsarchive.demo.site_ministries.content import KST, MOIS, MSIT, Release, releases
+from newsarchive.demo.site_ministries.pages import MOIS_BOARD, MSIT_BOARD, mois_article_path
 from storage.db import transaction
 from storage.models import Article, CrawlRun
 from tests.conftest import REPO_ROOT
-from tests.site.server import RunningSite, serve
-from tests.site_ministries import MOIS_HOST, MSIT_HOST, build_site
-from tests.site_ministries.content import KST, MOIS, MSIT, Release, releases
-from tests.site_ministries.pages import MOIS_BOARD, MSIT_BOARD, mois_article_path
 
 TODAY = datetime.now(KST).date()
 

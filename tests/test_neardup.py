@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from alembic import command
 from sqlalchemy import func, select
 
+from newsarchive.demo.site.content_etoday import STORIES
+from newsarchive.demo.site.content_korea_kr import RELEASES
 from newsarchive.timewindow import KST
 from pipelines import neardup
 from pipelines.article import Article as Record
@@ -18,8 +20,6 @@ from storage import clusters, repository
 from storage.db import alembic_config, migrate, transaction
 from storage.models import ArticleBand, ClusterMember
 from tests.crawl_helpers import REPO_ROOT
-from tests.site.content_etoday import STORIES
-from tests.site.content_korea_kr import RELEASES
 
 STORY = {s.id: s for s in STORIES}
 RELEASE = {r.id: r for r in RELEASES}

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from newsarchive.demo.site import build_site
+from newsarchive.demo.site.server import serve
 from pipelines.extract import extract
 from pipelines.neardup import day_number, fingerprint_of
 from pipelines.reextract import reextract
@@ -20,8 +22,6 @@ from storage.db import transaction
 from storage.models import Article, ArticleBand, ArticleSignature, Base, RawPage
 from storage.repository import add_article, article_by_url, compress_html, raw_html, to_record
 from tests.crawl_helpers import FAST, kst_today, newsarchive
-from tests.site import build_site
-from tests.site.server import serve
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "extraction" / "sites"
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from newsarchive.demo.site.content_etoday import STORIES
 from newsarchive.timewindow import KST
 from pipelines import revisions
 from pipelines.article import Article as Record
@@ -14,7 +15,6 @@ from pipelines.revisions import Fetch, Outcome, format_history, history, revise,
 from storage import clusters, repository
 from storage.db import transaction
 from storage.models import Article
-from tests.site.content_etoday import STORIES
 
 STORY = next(s for s in STORIES if s.id == 2572248)  # 기재부 "환율 변동성 확대 땐 시장안정조치"
 OTHER = next(s for s in STORIES if s.id == 2572431)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
-import subprocess
 import sys
-import time
+import threading
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 
+import pytest
 from sqlalchemy import select
 
+from newsarchive.config import Config
+from newsarchive.demo.site import Resource, build_site
+from newsarchive.demo.site.server import serve
+from newsarchive.service.timing import zone
+from scheduler import Service
 from storage.db import transaction
 from storage.models import CrawlRun
-from tests.crawl_helpers import FAST, REPO_ROOT, kst_today, newsarchive
-from tests.site import Resource, build_site
-from tests.site.server import serve
+from tests.crawl_helpers import FAST, kst_today, newsarchive
 
 
 def _runs(db_url: str) -> list[CrawlRun]:
@@ -23,39 +29,47 @@ def _runs(db_url: str) -> list[CrawlRun]:
         return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
 
 
-def test_schedule_every_minute_records_a_finished_run_and_skips_the_overlapping_trigger(
-        tmp_path: Path, sqlite_url: str) -> None:
-    config = tmp_path / "newsarchive.toml"
-    log_file = tmp_path / "service.log"
-    # A 3 s download delay makes the crawl outlive the next minute's trigger, which must then be skipped.
-    command = [sys.executable, "-m", "newsarchive", "crawl", "--no-progress", "--set", "DOWNLOAD_DELAY=3",
-               "--set", "AUTOTHROTTLE_ENABLED=False"]
-    config.write_text(
-        f'database = "{sqlite_url}"\nlog_file = "{log_file}"\n'
-        f"[crawl]\nwindow_days = 2\ncommand = {command!r}\n".replace("'", '"')
-        + '[schedule]\ngrace_seconds = 5\n[schedule.spiders]\netoday = "* * * * *"\n', encoding="utf-8")
+def test_the_service_records_a_finished_run_and_skips_the_trigger_that_overlaps_it(
+        tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The service's clock starts 2 s before the nightly 02:30 (instead of the test waiting for a cron
+    time): etoday never ran, so it is crawled at once (catch-up), and the 02:30 trigger comes while that
+    crawl runs and must be skipped. The crawls are real `newsarchive crawl` processes."""
+    command = (sys.executable, "-m", "newsarchive", "crawl", "--no-progress", "--set", "DOWNLOAD_DELAY=0.2",
+               "--set", "AUTOTHROTTLE_ENABLED=False")
+    config = Config(database_url=sqlite_url, schedules={"etoday": "30 2 * * *"}, revisits={},
+                    grace_seconds=5, crawl_command=command)
+    tz = zone(config.timezone)
+    start = datetime.combine(datetime.now(tz).date(), time(2, 29, 58), tz)
+    first_read: list[float] = []
+
+    def clock() -> datetime:  # 02:29:58 when the service first reads it (under load, maybe seconds from now)
+        first_read[:] = first_read or [monotonic()]
+        return start + timedelta(seconds=monotonic() - first_read[0])
+
+    service = Service(config, sqlite_url, clock=clock)
+    finished: list[CrawlRun] = []
+
+    def stop_when_finished() -> None:
+        deadline = monotonic() + 120
+        while monotonic() < deadline and not finished:
+            sleep(0.5)
+            finished.extend(r for r in _runs(sqlite_url) if r.status == "finished")
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd stops the service
+
     with serve(build_site(kst_today())) as site:
-        env = {**os.environ, "PYTHONPATH": REPO_ROOT, "NEWSARCHIVE_MIRROR": site.mirror_env()}
-        service = subprocess.Popen([sys.executable, "-m", "newsarchive", "schedule", "--config", str(config)],
-                                   cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 150
-            finished: list[CrawlRun] = []
-            while time.monotonic() < deadline and not finished:
-                time.sleep(2)
-                finished = [r for r in _runs(sqlite_url) if r.status == "finished"]
-                assert service.poll() is None, "the service stopped on its own"
-            assert finished, "a finished run within the time limit"
-        finally:
-            service.send_signal(signal.SIGTERM)
-            _, stderr = service.communicate(timeout=60)
+        monkeypatch.setenv("NEWSARCHIVE_MIRROR", site.mirror_env())
+        watcher = threading.Thread(target=stop_when_finished, daemon=True)
+        with caplog.at_level(logging.INFO, logger="newsarchive.service"):
+            watcher.start()
+            assert service.serve() == 0
+        watcher.join(timeout=10)
+    assert finished, "a finished run within the time limit"
     run = finished[0]
     assert run.spider == "etoday" and run.stored > 0 and run.listed >= run.stored and run.fetched > 0
-    assert (run.finished_at - run.started_at).total_seconds() > 60, "the crawl spanned a minute boundary"
-    log = log_file.read_text(encoding="utf-8")
-    assert "trigger skipped, the previous run is still active" in log + stderr
-    assert f"run {run.id} etoday started" in log and f"run {run.id} etoday finished" in log
-    assert service.returncode == 0
+    assert [r.id for r in _runs(sqlite_url)] == [run.id], "the 02:30 trigger started no second crawl"
+    assert "etoday: no successful run since its last scheduled time, running now (catch-up)" in caplog.text
+    assert "etoday: trigger skipped, the previous run is still active" in caplog.text
+    assert f"run {run.id} etoday started" in caplog.text and f"run {run.id} etoday finished" in caplog.text
 
 
 def test_health_flags_a_spider_whose_site_stopped_yielding_articles(tmp_path: Path, sqlite_url: str) -> None:

@@ -133,11 +133,16 @@ def test_hang_past_timeout_is_killed(db_url: str, tmp_path: Path) -> None:
 
 
 def test_child_ignoring_sigterm_is_sigkilled(sqlite_url: str, tmp_path: Path) -> None:
-    launcher = Launcher(sqlite_url, command=standin("stubborn"), timeout_seconds=1.0,
-                        kill_wait_seconds=0.5, env=env_with(tmp_path / "m"))
-    outcome = launcher.run("etoday")
-    assert outcome.status == "killed"
-    assert outcome.exit_code == -9
+    mark = tmp_path / "m"
+    launcher = Launcher(sqlite_url, command=standin("stubborn"), kill_wait_seconds=0.5, env=env_with(mark))
+    results = []
+    worker = threading.Thread(target=lambda: results.append(launcher.run("etoday")))
+    worker.start()
+    wait_for(mark)  # the child ignores SIGTERM from here on (a fixed timeout could end it before, under load)
+    launcher.request_stop(grace_seconds=0)
+    worker.join(timeout=30)
+    assert results and results[0].status == "killed"
+    assert results[0].exit_code == -9
 
 
 def test_stop_request_ends_crawl_after_grace(sqlite_url: str, tmp_path: Path) -> None:

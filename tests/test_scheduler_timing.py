@@ -115,5 +115,9 @@ def test_catch_up_plan_reads_the_run_table(db_url: str) -> None:
         older.started_at = at(9, 3)
     assert service.catch_up_plan(now) == {"etoday": False, "korea_kr": True}
     scheduler = service.build()
-    assert scheduler.get_job("korea_kr").next_run_time == now
-    assert getattr(scheduler.get_job("etoday"), "next_run_time", None) is None  # left to its cron
+    real_now = datetime.now(SEOUL)
+    assert abs(scheduler.get_job("korea_kr").next_run_time - real_now) < timedelta(seconds=30)  # at once
+    etoday = scheduler.get_job("etoday")
+    assert getattr(etoday, "next_run_time", None) is None  # left to its cron, on the service's clock:
+    wait = etoday.trigger.get_next_fire_time(None, real_now) - real_now
+    assert abs(wait - (at(11, 2, 30) - now)) < timedelta(seconds=1)

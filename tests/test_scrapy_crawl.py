@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from newsarchive.demo.site import build_expected, build_site
+from newsarchive.demo.site.server import serve
 from storage.db import transaction
 from storage.models import Article, CrawlRun
 from tests.crawl_helpers import REPO_ROOT, kst_today
-from tests.site import build_expected, build_site
-from tests.site.server import serve
 
 
 def test_scrapy_crawl_archives_into_the_configured_database(tmp_path: Path) -> None:

@@ -13,12 +13,12 @@ import pytest
 from lxml import etree
 from parsel import Selector
 
-from tests.conftest import SHARED_CORPUS
-from tests.site import Expected, build_expected, build_site
-from tests.site.etoday import RSS
-from tests.site.etoday import WWW as ET
-from tests.site.korea_kr import HOST as KR
-from tests.site.server import RunningSite, serve
+from newsarchive.demo.site import Expected, build_expected, build_site
+from newsarchive.demo.site.etoday import RSS
+from newsarchive.demo.site.etoday import WWW as ET
+from newsarchive.demo.site.korea_kr import HOST as KR
+from newsarchive.demo.site.server import RunningSite, serve
+from tests.conftest import CORPUS_PAGES
 
 TODAY = date(2026, 1, 7)
 
@@ -121,7 +121,7 @@ def korea_kr_rows(sel: Selector) -> list[tuple[str, str, str, list[str]]]:
 
 
 def test_saved_korea_kr_list_page_matches_the_same_selectors() -> None:
-    saved = (SHARED_CORPUS / "pages" / "korea-kr-pressReleaseList-20260107.html").read_text(encoding="utf-8")
+    saved = (CORPUS_PAGES / "korea-kr-pressReleaseList-20260107.html").read_text(encoding="utf-8")
     rows = korea_kr_rows(Selector(text=saved))
     assert len(rows) == 20
     assert all(len(r[3]) == 2 and re.fullmatch(r"\d{4}\.\d\d\.\d\d", r[3][0]) for r in rows)

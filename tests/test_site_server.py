@@ -1,24 +1,19 @@
 """The local test site's serving: one server per host, lookup rules, hit recording, swapping pages, and
-its command line (`python -m tests.site.server`)."""
+its command line is `newsarchive demo --serve-only` (test_demo.py)."""
 
 from __future__ import annotations
 
-import http.client
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.site import build_site
-from tests.site.etoday import RSS
-from tests.site.etoday import WWW as ET
-from tests.site.korea_kr import HOST as KR
-from tests.site.server import HostPages, RunningSite, serve
+from newsarchive.demo.site import build_site
+from newsarchive.demo.site.etoday import RSS
+from newsarchive.demo.site.etoday import WWW as ET
+from newsarchive.demo.site.korea_kr import HOST as KR
+from newsarchive.demo.site.server import HostPages, RunningSite, serve
 
 TODAY = date(2026, 1, 7)
 
@@ -88,24 +83,3 @@ def test_replace_swaps_pages_on_the_same_ports() -> None:
         assert site.mirrors == before
         _, _, body = site.get(ET, "/news/view/2572210")
         assert b"2026-01-08T06:10:00+09:00" in body
-
-
-def test_main_prints_mirror_args_and_serves() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.site.server", "2026-01-07"], cwd=REPO_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        words = proc.stdout.readline().split()
-        mirrors = dict(w.split("=", 1) for w in words[1::2])
-        assert words[0::2] == ["--mirror"] * 3 and set(mirrors) == {ET, RSS, KR}
-        base = urlsplit(mirrors[KR])
-        conn = http.client.HTTPConnection(base.hostname or "", base.port, timeout=10)
-        conn.request("GET", "/rss/pressrelease.xml")
-        assert conn.getresponse().status == 200
-        conn.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    bad = subprocess.run([sys.executable, "-m", "tests.site.server", "2026-13-45"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, timeout=30)
-    assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -3,11 +3,13 @@ listing entries and page hand-off are done here once."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
@@ -19,6 +21,7 @@ from crawler import runstats
 from crawler.items import PageItem
 from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
 from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META, RetryLater, UnmirroredHost
+from crawler.neterrors import network_problem
 from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
 from pipelines.rejections import Kind
@@ -53,6 +56,8 @@ class FrameRule:
 class ListingStatus:
     requested: int = 0
     succeeded: int = 0
+    unreachable: dict[str, str] = field(default_factory=dict)
+    """host -> the network problem that failed a listing on it (crawler.neterrors.network_problem)"""
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -100,7 +105,12 @@ class ArchiveSpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> None:
         if failure.check(RetryLater):
             return
-        self.logger.warning("listing failed: %s (%s)", _request_url(failure), failure.getErrorMessage())
+        url = _request_url(failure)
+        problem = network_problem(failure.value)
+        if problem:  # said once for all in the run's reason (CrawlRunExtension.outcome)
+            self.listing_status.unreachable[urlsplit(url).hostname or url] = problem
+        self.logger.log(logging.INFO if problem else logging.WARNING, "listing failed: %s (%s)", url,
+                        failure.getErrorMessage())
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         self.listing_status.succeeded += 1

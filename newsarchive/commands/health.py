@@ -18,20 +18,19 @@ FLAGGED_EXIT = 3
 @db_option
 @config_option
 def command(as_json: bool, db: str | None, config_path: str | None) -> None:
-    """Check each scheduled spider's recent runs; exit 3 if any spider is flagged."""
+    """Check each scheduled job's recent runs (crawls and revisits); exit 3 if any is flagged."""
     from newsarchive.config import load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
-    from newsarchive.service.timing import load_schedules
+    from newsarchive.service.timing import load_jobs
     from newsarchive.timewindow import now_kst
     from scheduler import recent_runs
 
     config = load_config(config_path)
     url = open_database(db, config_path)
     now = now_kst()
-    reports = [check_spider(spider, config.effective_schedules[spider], trigger,
-                            recent_runs(url, spider, limit=20), now)
-               for spider, trigger in load_schedules(config).items()]
+    reports = [check_spider(job, config.job_crons[job], trigger, recent_runs(url, job, limit=20), now)
+               for job, trigger in load_jobs(config).items()]
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
     else:

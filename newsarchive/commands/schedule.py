@@ -40,18 +40,15 @@ def _print_plan(config: Config, url: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from newsarchive.config import REVISIT_SUFFIX
-    from newsarchive.service.timing import load_schedules, next_fire
+    from newsarchive.service.timing import load_jobs, next_fire
     from newsarchive.timewindow import KST, now_kst
     from scheduler import recent_runs
 
     now = now_kst()
     table = Table("job", "cron", "next run (KST)", "last run", "outcome",
                   "stored", "reason", box=None)
-    crons = {**config.effective_schedules,
-             **{spider + REVISIT_SUFFIX: cron for spider, cron in config.effective_revisits.items()}}
-    jobs = {**load_schedules(config), **load_schedules(config, revisits=True)}
-    for spider, trigger in jobs.items():
+    crons = config.job_crons
+    for spider, trigger in load_jobs(config).items():
         upcoming = next_fire(trigger, now)
         runs = recent_runs(url, spider, limit=1)
         last = runs[0] if runs else None

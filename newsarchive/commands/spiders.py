@@ -16,17 +16,17 @@ def command(db: str | None, config_path: str | None) -> None:
     """List the spiders: where each discovers articles, when it runs, how its last run went."""
     from crawler.process import spider_class, spider_names
     from crawler.spidergen import describe_sources
-    from newsarchive.config import load_config
+    from newsarchive.config import REVISIT_SUFFIX, load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
-    from newsarchive.service.timing import load_schedules
+    from newsarchive.service.timing import load_jobs
     from newsarchive.timewindow import KST, now_kst
     from scheduler import recent_runs
     from storage.db import DatabaseError
 
     config = load_config(config_path)
-    schedules = config.effective_schedules
-    triggers = load_schedules(config)
+    crons = config.job_crons
+    triggers = load_jobs(config)
     try:
         url: str | None = open_database(db, config_path)
     except DatabaseError as exc:
@@ -44,10 +44,14 @@ def command(db: str | None, config_path: str | None) -> None:
             run = done[0]
             last = (f"{run.status} {run.started_at.astimezone(KST):%Y-%m-%d %H:%M}\n"
                     f"stored {run.stored} of {run.listed} listed")
-        if name in triggers:
-            report = check_spider(name, schedules[name], triggers[name], runs, now_kst())
-            health = "ok" if report.ok else "FLAGGED: " + "; ".join(report.flags)
-        else:
-            health = "not scheduled"
-        table.add_row(name, sources, schedules.get(name, "—"), last, health)
+        schedule, flags = [], []
+        for job, label in ((name, "crawl"), (name + REVISIT_SUFFIX, "revisit")):
+            if job not in triggers:
+                continue
+            schedule.append(f"{label} {crons[job]}")
+            job_runs = runs if job == name else (recent_runs(url, job, limit=20) if url else [])
+            report = check_spider(job, crons[job], triggers[job], job_runs, now_kst())
+            flags += [f"{label}: {flag}" for flag in report.flags]
+        health = "not scheduled" if not schedule else "FLAGGED: " + "; ".join(flags) if flags else "ok"
+        table.add_row(name, sources, "\n".join(schedule) or "—", last, health)
     Console(width=160).print(table)

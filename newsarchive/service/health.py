@@ -9,6 +9,7 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from newsarchive.config import REVISIT_SUFFIX
 from newsarchive.service.timing import interval
 from newsarchive.timewindow import KST
 from storage.models import CrawlRun
@@ -41,7 +42,10 @@ class SpiderHealth:
 
 def check_spider(spider: str, cron: str, trigger: CronTrigger, runs: Sequence[CrawlRun],
                  now: datetime) -> SpiderHealth:
-    """`runs` newest first. Running runs are ignored except that they show the spider is alive."""
+    """`runs` newest first. Running runs are ignored except that they show the spider is alive.
+
+    `spider` may be a revisit job (SPIDER-revisit): its runs list archived articles and store only the
+    edited ones, so storing nothing is normal and only the other two rules apply."""
     report = SpiderHealth(spider, cron)
     done = [run for run in runs if run.status != "running"]
     if done:
@@ -51,7 +55,8 @@ def check_spider(spider: str, cron: str, trigger: CronTrigger, runs: Sequence[Cr
                            "stored": last.stored, "listed": last.listed, "fetched": last.fetched,
                            "failed": last.failed}
     recent = done[:EMPTY_RUNS]
-    if len(recent) == EMPTY_RUNS and all(run.stored == 0 and run.listed > 0 for run in recent):
+    revisit = spider.endswith(REVISIT_SUFFIX)
+    if not revisit and len(recent) == EMPTY_RUNS and all(run.stored == 0 and run.listed > 0 for run in recent):
         report.flags.append(f"the last {EMPTY_RUNS} runs stored nothing although listings had "
                             f"{', '.join(str(run.listed) for run in recent)} entries: site changed?")
     if done and done[0].fetched > 0 and done[0].failed > MAX_FAILED_SHARE * done[0].fetched:

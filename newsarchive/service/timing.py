@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from newsarchive.config import DEFAULT_SCHEDULES, REVISIT_SUFFIX, Config, ConfigError
@@ -110,6 +111,11 @@ def known_spiders() -> set[str]:
         return set(DEFAULT_SCHEDULES)
 
 
+def load_jobs(config: Config) -> dict[str, CronTrigger]:
+    """Every job the service runs, keyed as in Config.job_crons: the crawls, then the revisits."""
+    return {**load_schedules(config), **load_schedules(config, revisits=True)}
+
+
 def load_schedules(config: Config, revisits: bool = False) -> dict[str, CronTrigger]:
     """The configured (or default) crawl schedule — or, with `revisits`, the revisit schedule keyed by
     SPIDER-revisit — validated: unknown spider or bad cron -> ConfigError."""
@@ -125,3 +131,21 @@ def load_schedules(config: Config, revisits: bool = False) -> dict[str, CronTrig
         plan[job] = parse_cron(job, expr, tz)
     return plan
 
+
+
+class ShiftedTrigger(BaseTrigger):
+    """`trigger` read on a clock `offset` ahead of the real one. APScheduler measures real time; a service
+    whose clock is set elsewhere (Service(clock=...), e.g. a second before a cron's time) fires its cron
+    lines at that clock's times."""
+
+    def __init__(self, trigger: BaseTrigger, offset: timedelta) -> None:
+        self.trigger = trigger
+        self.offset = offset
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        previous = previous_fire_time + self.offset if previous_fire_time else None
+        fire: datetime | None = self.trigger.get_next_fire_time(previous, now + self.offset)
+        return fire - self.offset if fire else None
+
+    def __str__(self) -> str:
+        return f"{self.trigger} (service clock)"

@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from newsarchive.demo.site.resources import Resource
+from newsarchive.demo.site.server import HostPages
 from tests.faults.pages import (
     FAULTS,
     MOBILE,
@@ -36,8 +38,6 @@ from tests.faults.pages import (
     listed_urls,
     redirect_target,
 )
-from tests.site.resources import Resource
-from tests.site.server import HostPages
 
 TRAP = "trap"
 

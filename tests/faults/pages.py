@@ -12,11 +12,11 @@ from datetime import date
 from functools import cache
 from html import escape
 
-from tests.site.content_etoday import STORIES, Story
-from tests.site.etoday import RSS, WWW, build_etoday, expected_etoday
-from tests.site.etoday_article import BASE, article_html
-from tests.site.expected import default_window, kst
-from tests.site.resources import Resource
+from newsarchive.demo.site.content_etoday import STORIES, Story
+from newsarchive.demo.site.etoday import RSS, WWW, build_etoday, expected_etoday
+from newsarchive.demo.site.etoday_article import BASE, article_html
+from newsarchive.demo.site.expected import default_window, kst
+from newsarchive.demo.site.resources import Resource
 
 MOBILE = "m.etoday.co.kr"  # a real-looking second host that a redirect leads to; mirrored to a server of ours
 UNMIRRORED = "news.etoday-cdn.co.kr"  # a host a redirect leads to that has no mirror: must be refused

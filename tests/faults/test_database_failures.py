@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from newsarchive.demo.site import build_site
+from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import WRITER_LOCK, DatabaseError, get_engine, write_transaction
 from storage.models import CrawlRun
 from tests.conftest import PG_ADMIN_URL
 from tests.crawl_helpers import FAST, REPO_ROOT, kst_today
 from tests.faults.test_storage_faults import assert_failed_in_one_line, runs
-from tests.site import build_site
-from tests.site.server import RunningSite, serve
 
 pytestmark = pytest.mark.postgres
 

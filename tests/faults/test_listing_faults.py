@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from crawler.listings import parse_sitemap
+from newsarchive.demo.site.etoday import WWW, build_etoday
 from pipelines.extract import extract
 from tests.faults.pages import BY_KIND, FAULTS, fault_page, fault_story, sitemap
-from tests.site.etoday import WWW, build_etoday
 
 TODAY = date(2026, 12, 3)
 

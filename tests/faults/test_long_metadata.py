@@ -10,6 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from crawler.items import PageItem
+from newsarchive.demo.site.content_etoday import STORIES
+from newsarchive.demo.site.etoday_article import article_html
 from newsarchive.timewindow import KST
 from pipelines.extract_stage import judge
 from pipelines.ingest import store_all
@@ -18,8 +20,6 @@ from storage import repository
 from storage.db import transaction
 from storage.models import Article, ArticleValidator, RawPage
 from storage.search.api import search
-from tests.site.content_etoday import STORIES
-from tests.site.etoday_article import article_html
 
 TODAY = date(2026, 3, 2)
 LONG = 1000

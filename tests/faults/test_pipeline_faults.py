@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import select
 
+from newsarchive.demo.site import Resource, Site, build_site
+from newsarchive.demo.site.content_korea_kr import RELEASES, Release
+from newsarchive.demo.site.korea_kr import HOST
+from newsarchive.demo.site.korea_kr_view import BASE, skin_path, view_path, xhtml_path
+from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Duplicate, RejectedPage
 from tests.crawl_helpers import FAST, kst_today, newsarchive
-from tests.site import Resource, Site, build_site
-from tests.site.content_korea_kr import RELEASES, Release
-from tests.site.korea_kr import HOST
-from tests.site.korea_kr_view import BASE, skin_path, view_path, xhtml_path
-from tests.site.server import RunningSite, serve
 
 # No waiting between retries of a failing page: the faults here are in the pages, not in the timing.
 QUICK = [*FAST, "--set", "NEWSARCHIVE_RETRY_BACKOFF_BASE=0"]

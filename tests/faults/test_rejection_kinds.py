@@ -8,6 +8,7 @@ import pytest
 from alembic import command
 from sqlalchemy import column, insert, select, table, text
 
+from newsarchive.demo.site.korea_kr_view import error_html
 from pipelines.article import NotAnArticle
 from pipelines.extract import extract
 from pipelines.rejections import Kind
@@ -15,7 +16,6 @@ from storage import repository
 from storage.db import alembic_config, get_engine, migrate, transaction
 from storage.models import RejectedPage
 from storage.types import UTCDateTime
-from tests.site.korea_kr_view import error_html
 
 KOREA = "https://www.korea.kr/briefing/pressReleaseView.do?newsId=156741199"
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from newsarchive.demo.site import build_expected, build_site
+from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import get_engine, migrate, transaction, write_transaction
 from storage.models import Article, CrawlRun
 from tests.crawl_helpers import FAST, REPO_ROOT, kst_today
-from tests.site import build_expected, build_site
-from tests.site.server import RunningSite, serve
 
 FULL = 2  # PRAGMA synchronous's answer for FULL
 

@@ -1,0 +1,104 @@
+"""Crawl-run records: the run row follows the crawl's counters while it runs and gets its outcome at the end."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.http import Response
+from twisted.internet import task
+
+from crawler import runstats
+from crawler.database import database_url
+from crawler.neterrors import unreachable
+from crawler.urls import canonical_url
+from storage import repository
+from storage.db import migrate, transaction
+
+logger = logging.getLogger(__name__)
+
+# close reasons that mean the crawl was interrupted rather than completed
+KILLED_REASONS = {"shutdown", "cancelled", "closespider_timeout"}
+
+
+class CrawlRunExtension:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db_url = database_url(crawler.settings)
+        self.run_id: int | None = crawler.settings.getint("NEWSARCHIVE_RUN_ID") or None
+        self.flush_seconds = crawler.settings.getfloat("NEWSARCHIVE_RUN_FLUSH_SECONDS", 10)
+        self._loop: task.LoopingCall | None = None
+        self.listing_failures = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunExtension:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.page_failed, signal=runstats.page_failed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        migrate(self.db_url)  # a no-op when current; lets a bare `scrapy crawl` start on an empty database
+        window = getattr(spider, "window", None)
+        with transaction(self.db_url) as session:
+            if self.run_id is None:
+                run = repository.create_run(session, spider.name,
+                                            window.start if window else None, window.end if window else None,
+                                            pid=os.getpid())
+                self.run_id = run.id
+            else:
+                repository.update_run(session, self.run_id, pid=os.getpid(), status="running")
+        spider.run_id = self.run_id  # type: ignore[attr-defined]
+        self._loop = task.LoopingCall(self.flush)
+        self._loop.start(self.flush_seconds, now=False)
+        logger.info("crawl run %s started for %s", self.run_id, spider.name)
+
+    def flush(self, **final: Any) -> None:
+        if self.run_id is None or self.crawler.stats is None:
+            return
+        counts, reasons = runstats.snapshot(self.crawler.stats)
+        with transaction(self.db_url) as session:
+            repository.update_run(session, self.run_id, counts=counts, reasons=reasons, **final)
+
+    def item_dropped(self, item: Any, response: Response, exception: DropItem, spider: Spider) -> None:
+        if isinstance(exception, runstats.RecordedDrop):
+            return
+        self.page_failed(canonical_url(getattr(item, "url", None) or response.url), str(exception))
+
+    def page_failed(self, url: str, reason: str) -> None:
+        """Record a page that was fetched (or tried) and not archived, with why."""
+        with transaction(self.db_url) as session:
+            repository.record_rejection(session, self.run_id, url, reason)
+
+    def spider_error(self, failure: Any, response: Response, spider: Spider) -> None:
+        assert self.crawler.stats is not None
+        runstats.count(self.crawler.stats, "failed", f"error: {failure.type.__name__}")
+        self.page_failed(response.url, f"error: {failure.getErrorMessage()}")
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        status, why = self.outcome(spider, reason)
+        self.flush(status=status, reason=why, finished=True)
+        counts, _ = runstats.snapshot(self.crawler.stats)
+        logger.info("crawl run %s %s (%s): %s", self.run_id, status, why or reason, counts)
+
+    def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
+        """finished, failed or killed — judged from what the crawl did, not only how Scrapy closed."""
+        if reason in KILLED_REASONS:
+            return "killed", f"interrupted ({reason})"
+        if reason != "finished":
+            return "failed", f"closed: {reason}"
+        listing = getattr(spider, "listing_status", None)
+        network = unreachable(listing.unreachable) if listing is not None and listing.unreachable else ""
+        if listing is not None and listing.requested and listing.succeeded == 0:
+            why = f"no listing could be fetched ({listing.requested} tried)"
+            return "failed", f"{why}: {network}" if network else why
+        return "finished", network

@@ -1,0 +1,159 @@
+"""Reading listings (RSS/Atom feeds, sitemaps, HTML list pages) into entries: pure functions of the bytes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from newsarchive.timewindow import KST
+from pipelines.ministries import resolve_ministry
+
+
+@dataclass
+class Entry:
+    url: str
+    listed_at: datetime | None = None
+    title: str = ""
+    ministries: list[str] = field(default_factory=list)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\.?"
+               r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"),
+    re.compile(r"(?P<y>\d{4})년\s*(?P<m>\d{1,2})월\s*(?P<d>\d{1,2})일(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2}))?"),
+)
+
+
+def parse_listing_date(text: str | None) -> datetime | None:
+    """RFC 822 (RSS), ISO 8601 (sitemaps, Atom) or Korean list formats; naive times are KST."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return value if value.tzinfo else value.replace(tzinfo=KST)
+    except ValueError:
+        pass
+    try:
+        value = parsedate_to_datetime(text)
+        return value if value.tzinfo else value.replace(tzinfo=KST)
+    except (TypeError, ValueError, IndexError):
+        pass
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            parts = {k: int(v) for k, v in match.groupdict().items() if v}
+            try:
+                return datetime(parts["y"], parts["m"], parts["d"], parts.get("H", 0), parts.get("M", 0),
+                                parts.get("S", 0), tzinfo=KST)
+            except ValueError:
+                return None
+    return None
+
+
+def _parse_xml(data: bytes) -> etree._Element | None:
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        return etree.fromstring(data.strip(), parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(node: etree._Element, *names: str) -> str:
+    for child in node.iter():
+        if _local(child.tag) in names and child.text and child.text.strip():
+            return child.text.strip()
+    return ""
+
+
+def parse_feed(data: bytes, base_url: str) -> list[Entry]:
+    """RSS 2.0 `<item>` or Atom `<entry>` elements; the address is link (or a URL guid / id), the date
+    pubDate / dc:date / published / updated."""
+    root = _parse_xml(data)
+    if root is None:
+        return []
+    entries = []
+    for node in root.iter():
+        name = _local(node.tag)
+        if name not in ("item", "entry"):
+            continue
+        link = _child_text(node, "link")
+        if not link:
+            for child in node:
+                if _local(child.tag) == "link" and child.get("href"):
+                    link = child.get("href", "")
+                    break
+        if not link:  # feeds that leave <link> empty and give the address as a permalink guid
+            guid = _child_text(node, "guid", "id")
+            link = guid if guid.startswith(("http://", "https://", "/")) else ""
+        if not link:
+            continue
+        when = _child_text(node, "pubDate", "date", "published", "updated", "issued")
+        entries.append(Entry(url=urljoin(base_url, link), listed_at=parse_listing_date(when),
+                             title=_child_text(node, "title")))
+    return entries
+
+
+def parse_sitemap(data: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
+    """(article entries, nested sitemap URLs) from a urlset or sitemapindex; Google-News dates preferred."""
+    root = _parse_xml(data)
+    if root is None:
+        return [], []
+    entries: list[Entry] = []
+    nested: list[str] = []
+    for node in root:
+        name = _local(node.tag)
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        if name == "sitemap":
+            nested.append(urljoin(base_url, loc))
+        elif name == "url":
+            when = _child_text(node, "publication_date") or _child_text(node, "lastmod")
+            entries.append(Entry(url=urljoin(base_url, loc), listed_at=parse_listing_date(when),
+                                 title=_child_text(node, "title")))
+    return entries, nested
+
+
+@dataclass(frozen=True)
+class ListPageRule:
+    """CSS selectors for an HTML list page: rows, and inside a row the link, title and date."""
+
+    row: str
+    link: str = "a::attr(href)"
+    title: str = ""
+    date: str = ""
+    ministry: str = ""  # a cell naming the ministry (official name or abbreviation)
+    link_id_pattern: str = ""  # for rows that open articles by JS, e.g. r"fn_detail\((\d+)\)"
+    link_template: str = ""  # with {id}, used together with link_id_pattern
+
+
+def parse_list_page(html: str, base_url: str, rule: ListPageRule) -> list[Entry]:
+    selector = Selector(text=html)
+    entries = []
+    for row in selector.css(rule.row):
+        href = ""
+        if rule.link_id_pattern:
+            match = re.search(rule.link_id_pattern, row.get())
+            if match:
+                href = rule.link_template.format(id=match.group(1))
+        if not href:
+            href = (row.css(rule.link).get() or "").strip()
+        if not href or href.startswith(("javascript:", "#")):
+            continue
+        title = " ".join(t.strip() for t in row.css(rule.title + " ::text").getall()).strip() if rule.title else ""
+        date_text = " ".join(row.css(rule.date + " ::text").getall()) if rule.date else ""
+        ministry = resolve_ministry(row.css(rule.ministry + " ::text").get() or "") if rule.ministry else None
+        entries.append(Entry(url=urljoin(base_url, href), listed_at=parse_listing_date(date_text),
+                             title=re.sub(r"\s+", " ", title), ministries=[ministry] if ministry else []))
+    return entries

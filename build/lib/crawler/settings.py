@@ -1,0 +1,59 @@
+"""The one Scrapy settings surface. newsarchive-specific settings are prefixed NEWSARCHIVE_."""
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newsarchive/0.1 (Korean government news archive; polite crawler; contact: see README)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy's HTTP control server (runs code sent to it): not for a nightly job
+LOG_LEVEL = "INFO"
+# Items per response processed concurrently. An article response yields one item, and Scrapy starts
+# CONCURRENT_ITEMS tasks for every response's output whatever its size (scrapy/scrapy#5182): the default
+# 100 spent a fifth of the crawl process's time creating tasks.
+CONCURRENT_ITEMS = 4
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.HostMirrorMiddleware": 950,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.SkipArchivedMiddleware": 100,
+}
+ITEM_PIPELINES = {
+    "pipelines.archive_stage.ArchivePipeline": 100,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunExtension": 100,
+    "crawler.quietlogs.QuietNetworkErrors": 0,
+}
+
+# newsarchive
+NEWSARCHIVE_DATABASE_URL = None  # resolved by newsarchive.config when None
+NEWSARCHIVE_MIRROR: dict[str, str] = {}  # host -> base URL; also $NEWSARCHIVE_MIRROR
+NEWSARCHIVE_RUN_ID = None  # crawl_runs row opened by the launcher; the extension opens one when None
+NEWSARCHIVE_RUN_FLUSH_SECONDS = 10
+NEWSARCHIVE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per retry
+NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
+NEWSARCHIVE_MAX_LIST_PAGES = 20
+NEWSARCHIVE_RETRY_REJECTED = False  # fetch again pages rejected before (e.g. after extraction rules improved)
+NEWSARCHIVE_WINDOW_DAYS = 2
+NEWSARCHIVE_EXTRACT_WORKERS = 1  # processes that extract and store beside the crawl process; 0 = in-process
+
+FEED_EXPORT_ENCODING = "utf-8"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"

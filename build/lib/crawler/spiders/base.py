@@ -1,0 +1,259 @@
+"""The base of every site spider: sources and rules as data; discovery, date window, de-duplication of
+listing entries and page hand-off are done here once."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler import runstats
+from crawler.items import PageItem
+from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
+from crawler.middlewares import ARTICLE_META
+from crawler.neterrors import network_problem
+from crawler.urls import canonical_url
+from newsarchive.timewindow import Window, parse_day
+
+LISTING_META = "newsarchive_listing"
+FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
+INNER_META = "newsarchive_inner_frame"
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """A paginated HTML list: `template` has a {page} placeholder."""
+
+    template: str
+    rule: ListPageRule
+    first_page: int = 1
+
+
+@dataclass(frozen=True)
+class FrameRule:
+    """Pages whose body is only a placeholder while the text is shown in a frame (a document viewer).
+    The frame's content is fetched and inlined into the stored page, so extraction stays a function of
+    one html document and can be re-run without the network."""
+
+    body_css: str  # where the text should be
+    frame_css: str  # the iframe(s) that show it instead
+    inner_css: str = ""  # on the frame's page, a further iframe holding the content
+    placeholder_max_chars: int = 120  # a body longer than this is the text itself
+
+
+@dataclass
+class ListingStatus:
+    requested: int = 0
+    succeeded: int = 0
+    unreachable: dict[str, str] = field(default_factory=dict)
+    """host -> the network problem that failed a listing on it (crawler.neterrors.network_problem)"""
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs)."""
+
+    # sources: class attributes in a site file, or set per instance (korea_kr picks feeds from its arguments)
+    feeds: Sequence[str] = ()
+    sitemaps: Sequence[str] = ()
+    list_sources: Sequence[ListSource] = ()
+    article_pattern: ClassVar[str] = r"$^"
+    requires_ministry: ClassVar[bool] = True  # general outlets: keep only articles naming a ministry
+    frame_rule: ClassVar[FrameRule | None] = None
+    ministry: ClassVar[str] = ""  # a ministry's own site: every entry is attributed to it
+
+    def __init__(self, since: str | None = None, until: str | None = None,
+                 window_days: str | int | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        days = int(window_days) if window_days else 2
+        self.window = Window.from_days(parse_day(since) if since else None,
+                                       parse_day(until) if until else None, default_days=days)
+        self.listing_status = ListingStatus()
+        self._seen: set[str] = set()
+        self._article_re = re.compile(self.article_pattern)
+
+    # --- discovery -------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.listing_requests():
+            yield request
+
+    def listing_requests(self) -> Iterator[scrapy.Request]:
+        for url in self.sitemaps:
+            yield self._listing(url, self.parse_sitemap)
+        for url in self.feeds:
+            yield self._listing(url, self.parse_feed)
+        for source in self.list_sources:
+            yield self._listing(source.template.format(page=source.first_page), self.parse_list,
+                                source=source, page=source.first_page)
+
+    def _listing(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
+        self.listing_status.requested += 1
+        return scrapy.Request(url, callback=callback, errback=self.listing_failed, cb_kwargs=cb_kwargs,
+                              meta={LISTING_META: True}, priority=10)
+
+    def listing_failed(self, failure: Failure) -> None:
+        url = _request_url(failure)
+        problem = network_problem(failure.value)
+        if problem:  # said once for all in the run's reason (CrawlRunExtension.outcome)
+            self.listing_status.unreachable[urlsplit(url).hostname or url] = problem
+        self.logger.log(logging.INFO if problem else logging.WARNING, "listing failed: %s (%s)", url,
+                        failure.getErrorMessage())
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        self.listing_status.succeeded += 1
+        entries, nested = parse_sitemap(response.body, response.url)
+        for url in nested:
+            yield self._listing(url, self.parse_sitemap)
+        yield from self.follow_entries(entries)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        self.listing_status.succeeded += 1
+        yield from self.follow_entries(self.feed_entries(response))
+
+    def feed_entries(self, response: Response) -> list[Entry]:
+        return parse_feed(response.body, response.url)
+
+    def parse_list(self, response: Response, source: ListSource, page: int) -> Iterator[scrapy.Request]:
+        self.listing_status.succeeded += 1
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        entries = parse_list_page(text, response.url, source.rule)
+        yield from self.follow_entries(entries)
+        dated = [e.listed_at for e in entries if e.listed_at]
+        reached_older = bool(dated) and min(dated) < self.window.start
+        max_pages = self.settings.getint("NEWSARCHIVE_MAX_LIST_PAGES", 20)
+        if entries and not reached_older and page - source.first_page + 1 < max_pages:
+            yield self._listing(source.template.format(page=page + 1), self.parse_list,
+                                source=source, page=page + 1)
+
+    def follow_entries(self, entries: list[Entry]) -> Iterator[scrapy.Request]:
+        for entry in entries:
+            request = self.consider(entry)
+            if request is not None:
+                yield request
+
+    def consider(self, entry: Entry) -> scrapy.Request | None:
+        """One listing entry: counted once per run, dropped when outside the window, else requested.
+
+        Archived URLs are dropped after the listing is parsed, by SkipArchivedMiddleware."""
+        canon = canonical_url(entry.url)
+        if not self._article_re.match(canon) or canon in self._seen:
+            return None
+        self._seen.add(canon)
+        if self.ministry and self.ministry not in entry.ministries:
+            entry.ministries.append(self.ministry)
+        stats = self.crawler.stats
+        runstats.count(stats, "listed")
+        if not self.window.contains(entry.listed_at):
+            runstats.count(stats, "skipped", "out_of_window")
+            return None
+        return scrapy.Request(canon, callback=self.parse_article, errback=self.article_failed,
+                              meta={ARTICLE_META: True, "entry": entry})
+
+    # --- article pages ---------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        runstats.count(self.crawler.stats, "fetched")
+        follow = self.frame_request(response)
+        if follow is not None:
+            yield follow
+            return
+        yield self.page_item(response, response.body)
+
+    # --- content shown in frames (FrameRule) --------------------------------------------------------
+
+    def frame_request(self, response: Response) -> scrapy.Request | None:
+        """Where the body is only a placeholder, a request for the frame that shows the text."""
+        rule = self.frame_rule
+        if rule is None or not isinstance(response, TextResponse):
+            return None
+        body_text = "".join(response.css(f"{rule.body_css} ::text").getall()).strip()
+        src = response.css(rule.frame_css).xpath("@src").get()
+        if not src or len(body_text) > rule.placeholder_max_chars:
+            return None
+        # Only our own keys travel on: Scrapy's and the mirror's per-request meta must not be copied.
+        meta = {"entry": response.meta.get("entry"), FRAME_META: (response.url, response.body, src)}
+        return response.follow(src, callback=self.parse_frame, errback=self.frame_failed, meta=meta,
+                               dont_filter=True)
+
+    def inner_frame_url(self, response: Response) -> str | None:
+        rule = self.frame_rule
+        if rule is None or not rule.inner_css or not isinstance(response, TextResponse):
+            return None
+        return response.css(rule.inner_css).xpath("@src").get()
+
+    def parse_frame(self, response: Response) -> Iterator[Any]:
+        """The frame's page: follow its inner frame if it has one, else inline what it shows."""
+        meta = {key: response.meta[key] for key in ("entry", FRAME_META)}
+        inner = self.inner_frame_url(response) if not response.meta.get(INNER_META) else None
+        if inner:
+            yield scrapy.Request(response.urljoin(inner), callback=self.parse_frame, errback=self.frame_failed,
+                                 meta={**meta, INNER_META: True}, dont_filter=True)
+            return
+        page_url, page_html, src = response.meta[FRAME_META]
+        text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
+        body = Selector(text=text).css("body").get() or text
+        inlined = (f'<div data-newsarchive-frame="{response.url}">'
+                   f"{body.removeprefix('<body>').removesuffix('</body>')}</div>")
+        yield self.page_item(response.replace(url=page_url), _inline_frame(page_html, src, inlined))
+
+    def frame_failed(self, failure: Failure) -> Iterator[Any]:
+        """The page goes on without its frame's text (extraction then judges the placeholder)."""
+        self.logger.warning("frame failed for %s: %s", _request_url(failure), failure.getErrorMessage())
+        request = getattr(failure, "request", None)
+        assert request is not None
+        page_url, page_html, _ = request.meta[FRAME_META]
+        yield self.page_item(HtmlResponse(url=page_url, body=page_html, request=request), page_html)
+
+    def page_item(self, response: Response, html: bytes) -> PageItem:
+        entry: Entry = response.meta.get("entry") or Entry(url=response.url)
+        encoding = None
+        content_type = response.headers.get(b"Content-Type")
+        if content_type:
+            match = re.search(rb"charset=([\w-]+)", content_type, re.I)
+            encoding = match.group(1).decode("ascii") if match else None
+        return PageItem(url=response.url, html=html, source=self.name, fetched_at=datetime.now(UTC),
+                        encoding=encoding, listed_at=entry.listed_at, listed_title=entry.title,
+                        ministries=list(entry.ministries), etag=_header(response, b"ETag"),
+                        last_modified=_header(response, b"Last-Modified"))
+
+    def article_failed(self, failure: Failure) -> None:
+        response = getattr(failure.value, "response", None)
+        reason = f"http_{response.status}" if response is not None else f"fetch: {type(failure.value).__name__}"
+        if failure.check(scrapy.exceptions.IgnoreRequest) and response is None:
+            runstats.count(self.crawler.stats, "skipped", "forbidden by robots.txt")
+            return
+        runstats.count(self.crawler.stats, "failed", reason)
+        self.crawler.signals.send_catch_log(runstats.page_failed, url=_request_url(failure), reason=reason)
+
+
+def _inline_frame(page_html: bytes, src: str, inlined: str) -> bytes:
+    """Put the frame's content in the page, just before the iframe tag that showed it."""
+    data = inlined.encode("utf-8")
+    at = page_html.find(src.encode("utf-8"))
+    if at == -1:
+        at = page_html.find(src.replace("&", "&amp;").encode("utf-8"))
+    if at == -1:
+        return page_html.replace(b"</body>", data + b"</body>", 1)
+    tag_start = page_html.rfind(b"<iframe", 0, at)
+    return page_html[:tag_start] + data + page_html[tag_start:] if tag_start != -1 else page_html + data
+
+
+def _request_url(failure: Failure) -> str:
+    """Scrapy attaches the failed request to the failure it hands an errback."""
+    request = getattr(failure, "request", None)
+    return request.url if request is not None else "?"
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    text = value.decode("latin-1").strip() if value else ""
+    return text or None

@@ -1,0 +1,1 @@
+"""newsarchive: a scheduled crawler and searchable archive of Korean government news."""

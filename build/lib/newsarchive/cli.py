@@ -1,0 +1,75 @@
+"""The `newsarchive` console command: a thin shell over crawler/, pipelines/, storage/ and scheduler.py.
+
+Each sub-command lives in newsarchive/commands/<name>.py and exposes a click command called `command`;
+they are imported lazily so `newsarchive --help` stays fast."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from newsarchive.config import ConfigError
+from storage.db import DatabaseError
+
+COMMANDS = {
+    "crawl": "Crawl one spider's sources into the archive.",
+    "revisit": "Fetch a spider's recent articles again and keep their revisions.",
+    "spiders": "List the spiders.",
+    "runs": "Show crawl-run history.",
+    "export": "Export articles as JSON lines or CSV.",
+    "extract": "Extract one saved page and print the article as JSON.",
+    "reextract": "Re-run extraction over the stored raw html.",
+    "search": "Search the archive.",
+    "show": "Show one article in full.",
+    "schedule": "Run the nightly schedule as a foreground service.",
+    "health": "Flag spiders that stopped producing articles.",
+    "new-spider": "Write a new site spider from the template (and its fixture folder).",
+    "check-spider": "Show what the extractor makes of a saved page, flagging leftover furniture.",
+    "demo": "Serve local copies of the four sites and crawl them into a demo archive (no network).",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        try:
+            module = importlib.import_module(f"newsarchive.commands.{cmd_name.replace('-', '_')}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"newsarchive.commands.{cmd_name.replace('-', '_')}":
+                return None
+            raise
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(COMMANDS.items()))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsarchive")
+def cli() -> None:
+    """Crawl, archive and search Korean government news."""
+
+
+def main() -> None:
+    """Entry point: expected failures become one line on stderr and exit status 2 (usage) or 1."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (ConfigError, DatabaseError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,100 @@
+"""`newsarchive check-spider NAME PAGE.html [--url URL]`: what the extractor makes of a saved page."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+
+# Lines that look like page furniture, not article text (name, pattern).
+SUSPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("reporter + e-mail", re.compile(r"기자\s*[\w.+-]+@[\w-]+\.|[\w.+-]+@[\w-]+\.[\w.]+\s*$")),
+    ("copyright", re.compile(r"[ⓒ©]|저작권자|무단\s*전재|재배포\s*금지|Copyright", re.I)),
+    ("reactions", re.compile(r"좋아요|화나요|슬퍼요|추가취재\s*원해요")),
+    ("news box", re.compile(r"주요\s*뉴스|많이\s*본\s*뉴스|관련\s*(?:기사|뉴스)|"
+                            r"실시간\s*(?:암호화폐\s*)?시세")),
+    ("licence box", re.compile(r"공공누리")),
+    ("satisfaction survey", re.compile(r"만족도|만족하십니까")),
+    ("prev/next links", re.compile(r"^\s*(?:이전글|다음글)")),
+    ("font-size buttons", re.compile(r"가장\s*작게|가장\s*크게|작게\s*보기|크게\s*보기|"
+                                     r"기본\s*크기|글자\s*크기")),
+    ("share buttons", re.compile(r"URL\s*공유|URL\s*복사|카카오톡\s*공유|^\s*(?:공유하기|인쇄|스크랩)\s*$")),
+    ("contact box", re.compile(r"^\s*(?:담당\s*부서|담당자)\b")),
+)
+
+
+def suspect_lines(body: str) -> list[tuple[int, str, str]]:
+    """(line number, what it looks like, the line) for every body line matching a furniture pattern."""
+    found = []
+    for number, line in enumerate(body.splitlines(), start=1):
+        for label, pattern in SUSPECTS:
+            if pattern.search(line):
+                found.append((number, label, line))
+                break
+    return found
+
+
+def _guess_url(page: Path, html: bytes) -> str | None:
+    expected = page.with_name(page.stem + ".expected.json")
+    if expected.exists():
+        try:
+            url = json.loads(expected.read_text(encoding="utf-8")).get("url")
+        except (ValueError, AttributeError):
+            url = None
+        if isinstance(url, str) and url:
+            return url
+    head = html[:20000].decode("utf-8", "replace")
+    for pattern in (r'<link[^>]+rel=["\']canonical["\'][^>]+href=["\']([^"\']+)',
+                    r'<meta[^>]+property=["\']og:url["\'][^>]+content=["\']([^"\']+)'):
+        match = re.search(pattern, head, re.I)
+        if match and match.group(1).startswith("http"):
+            return match.group(1)
+    return None
+
+
+@click.command()
+@click.argument("name")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="The page's real URL (default: from PAGE's .expected.json or its "
+                                          "canonical link).")
+def command(name: str, page: Path, url: str | None) -> None:
+    """Extract PAGE as spider NAME would and print it field by field; exit 1 on suspected furniture."""
+    from crawler.process import spider_names
+    from pipelines.article import NotAnArticle
+    from pipelines.extract import extract
+
+    names = spider_names()
+    if name not in names:
+        raise click.UsageError(f"unknown spider {name!r}; known: {', '.join(names)}")
+    html = page.read_bytes()
+    url = url or _guess_url(page, html)
+    if not url:
+        raise click.UsageError("cannot tell the page's URL: give --url URL")
+    try:
+        article = extract(html, url, source=name)
+    except NotAnArticle as exc:
+        click.echo(f"not an article: {exc.reason}", err=True)
+        raise SystemExit(1) from None
+    data = article.to_dict()
+    for key in ("url", "canonical_url", "title", "subtitle", "published_at", "modified_at", "authors",
+                "section", "ministries", "language"):
+        click.echo(f"{key:<14} {data[key] if data[key] not in (None, '', []) else '-'}")
+    click.echo(f"{'images':<14} {len(article.images)}")
+    for image in article.images:
+        click.echo(f"  {image.url}  {image.caption}")
+    click.echo(f"{'attachments':<14} {len(article.attachments)}")
+    for attachment in article.attachments:
+        click.echo(f"  {attachment.name}  {attachment.url}")
+    lines = article.body.splitlines()
+    click.echo(f"{'body':<14} {len(lines)} lines, {len(article.body)} characters")
+    for number, line in enumerate(lines, start=1):
+        click.echo(f"  {number:>3}  {line}")
+    suspects = suspect_lines(article.body)
+    if suspects:
+        click.echo(f"suspected furniture in the body ({len(suspects)}):", err=True)
+        for number, label, line in suspects:
+            click.echo(f"  line {number} ({label}): {line[:100]}", err=True)
+        raise SystemExit(1)
+    click.echo("no suspected furniture in the body")

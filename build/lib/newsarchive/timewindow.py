@@ -1,0 +1,68 @@
+"""Korean Standard Time and the date window a crawl covers (`--since` / `--until`, KST days)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+KST = timezone(timedelta(hours=9), "KST")
+
+
+def parse_day(value: str) -> date:
+    """`YYYY-MM-DD` (also `YYYY.MM.DD`, `YYYYMMDD`); raises ValueError with a readable message."""
+    text = value.strip().replace(".", "-").replace("/", "-")
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"bad date {value!r}: expected YYYY-MM-DD") from None
+
+
+def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """Inclusive KST days as a half-open [start, end) of aware datetimes; an open side stays None."""
+    if since and until and since > until:
+        raise ValueError(f"--since {since} is after --until {until}")
+    start = datetime.combine(since, time.min, KST) if since else None
+    end = datetime.combine(until + timedelta(days=1), time.min, KST) if until else None
+    return start, end
+
+
+def now_kst() -> datetime:
+    return datetime.now(KST)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open interval [start, end) of aware datetimes, built from inclusive KST days."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def from_days(cls, since: date | None, until: date | None, default_days: int = 2,
+                  today: date | None = None) -> Window:
+        today = today or now_kst().date()
+        until = until or today
+        since = since or (until - timedelta(days=max(default_days, 1) - 1))
+        if since > until:
+            raise ValueError(f"--since {since} is after --until {until}")
+        start = datetime.combine(since, time.min, KST)
+        end = datetime.combine(until + timedelta(days=1), time.min, KST)
+        return cls(start, end)
+
+    def contains(self, moment: datetime | None) -> bool:
+        """Unknown dates are let through: the page itself decides later."""
+        if moment is None:
+            return True
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=KST)
+        return self.start <= moment < self.end
+
+    @property
+    def since_day(self) -> date:
+        return self.start.astimezone(KST).date()
+
+    @property
+    def until_day(self) -> date:
+        return (self.end.astimezone(KST) - timedelta(days=1)).date()

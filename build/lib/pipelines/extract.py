@@ -1,0 +1,217 @@
+"""One page → one Article: a pure function of (html, url, source, encoding, fetched_at).
+
+Narrow to the article container (site profile, generic Korean selectors, script payload, scoring),
+take subtitles and image captions out, prune the furniture, run trafilatura on what is left, then
+drop furniture lines. Metadata comes from meta tags, JSON-LD, payload fields and visible lines."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from lxml.html import HtmlElement, document_fromstring, fragment_fromstring
+
+from crawler.urls import canonical_url
+from pipelines.article import Article, NotAnArticle
+from pipelines.extraction.body import body_lines
+from pipelines.extraction.container import find_container
+from pipelines.extraction.decode import decode_html
+from pipelines.extraction.furniture import link_text_length, loose_classes, prune, selector, text_of
+from pipelines.extraction.jsonld import news_article
+from pipelines.extraction.lines import clean_lines, strip_end_mark
+from pipelines.extraction.media import attachments_of, images_of
+from pipelines.extraction.metadata import authors_of, language_of, section_of, title_of
+from pipelines.extraction.pagedates import page_dates
+from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
+from pipelines.extraction.scriptpayload import Payload, find_payload
+from pipelines.extraction.subtitle import leading_subtitles, near_title, split_html_lines, take_subtitles
+from pipelines.ministries import find_ministries, resolve_ministry
+
+MIN_BODY_CHARS = 60
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ERROR_PAGE = re.compile(
+    r"페이지를\s*찾을\s*수\s*없|존재하지\s*않는\s*(?:기사|페이지|게시물)|삭제된\s*(?:기사|게시물)|"
+    r"404\s*Not\s*Found|Page\s*Not\s*Found|요청하신\s*페이지|잘못된\s*접근|서비스\s*점검",
+    re.I,
+)
+_LIST_URL = re.compile(r"List\.do|/list\b|list\.(?:php|asp|html?)|subsection|/section/|boardList", re.I)
+_PLACEHOLDER = re.compile(r"본\s*자료는.{0,40}배포한\s*자료입니다")
+_HEADER_CLASSES = (
+    "article_head",
+    "article-head",
+    "news_head",
+    "view_head",
+    "view_top",
+    "art_header",
+    "info_group",
+    "registration",
+    "news_date",
+    "article_info",
+    "byline",
+    "info-text",
+    "media_end_head_info",
+    "view_titlebox",
+    "board_view_head",
+    "date",
+    "writer",
+)
+
+
+def _document(html: bytes | str, encoding: str | None) -> tuple[HtmlElement, str]:
+    text = decode_html(html, encoding)[0] if isinstance(html, bytes) else html
+    text = _XML_DECL.sub("", text)
+    if not text.strip():
+        raise NotAnArticle("empty page")
+    try:
+        return document_fromstring(text), text
+    except Exception as exc:  # lxml raises ParserError/ValueError on unusable input
+        raise NotAnArticle("unparseable page") from exc
+
+
+def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> str:
+    """Text of the article header blocks, where 입력/수정 and reporter lines live."""
+    found = list(selector(", ".join(profile.header))(doc)) if profile and profile.header else []
+    found += loose_classes(doc, _HEADER_CLASSES, markup)
+    texts: list[str] = []
+    for el in found:
+        texts.append(text_of(el))
+        if sum(len(t) for t in texts) > 3000:
+            break
+    return " ".join(texts)
+
+
+def _lead_text(page_text: str, container: HtmlElement | None) -> str:
+    """The page text just before the article body: headline, 입력 line, reporter line."""
+    if container is None:
+        return ""
+    start = text_of(container)[:40]
+    at = page_text.find(start) if start else -1
+    return page_text[max(0, at - 1200) : at] if at > 0 else ""
+
+
+def _korea_kr_frame(doc: HtmlElement, container: HtmlElement | None) -> HtmlElement | None:
+    """The inlined document-viewer frame when `div.view_cont` holds only the placeholder sentence."""
+    frames = selector("[data-newsarchive-frame]")(doc)
+    if not frames:
+        return None
+    own = text_of(container) if container is not None else ""
+    for frame in frames:
+        own = own.replace(text_of(frame), "")
+    if container is None or len(own) < 200 or _PLACEHOLDER.search(own):
+        first: HtmlElement = frames[0]
+        return first
+    return None
+
+
+def _payload_container(scripts: list[str]) -> tuple[HtmlElement | None, Payload | None]:
+    payload = find_payload(scripts)
+    if payload is None:
+        return None, None
+    return fragment_fromstring(payload.html, create_parent="div"), payload
+
+
+def _page_ministries(doc: HtmlElement, profile: SiteProfile | None) -> list[str]:
+    if profile is None:
+        return []
+    found: list[str] = []
+    for css in profile.ministry:
+        for el in selector(css)(doc):
+            name = text_of(el)
+            official = resolve_ministry(name) or next(iter(find_ministries(name)), None)
+            if official:
+                found.append(official)
+    return found
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    source: str = "",
+    encoding: str | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """Extract the article on a page; raises NotAnArticle(reason) for anything that is not one."""
+    doc, markup = _document(html, encoding)
+    profile = profile_for(url)
+    ld = news_article(doc)
+    scripts = [s.text for s in doc.iter("script") if s.text and len(s.text) > 400]
+    for el in doc.iter("script", "style", "noscript"):
+        el.text = ""
+    body_el = doc.find("body")
+    page_text = text_of(body_el) if body_el is not None else ""
+    header_text = _header_text(doc, profile, markup)
+
+    container = find_container(doc, profile, markup)
+    if profile is KOREA_KR:
+        frame = _korea_kr_frame(doc, container)
+        if frame is not None:
+            container = frame
+    payload: Payload | None = None
+    if container is None or len(text_of(container)) < 200:
+        scripted, payload = _payload_container(scripts)
+        if scripted is not None:
+            container = scripted
+    header_text += (
+        " "
+        + _lead_text(page_text, container)
+        + " "
+        + (text_of(container)[:300] if container is not None else "")
+    )
+    title = title_of(doc, url, profile, ld, payload.fields.get("title", "") if payload else "", markup)
+    _reject(doc, container, url, title, page_text)
+    assert container is not None
+
+    subtitles = take_subtitles(container, profile.subtitle if profile else ())
+    if payload and (payload.fields.get("subTitle") or payload.fields.get("subtitle")):
+        subtitles = split_html_lines(payload.fields.get("subTitle") or payload.fields.get("subtitle", ""))
+    images, captions = images_of(doc, container, url)
+    had_photo = container.find(".//img") is not None
+    attachments = attachments_of(doc, url)  # before pruning: file boxes can sit inside the container
+    prune(container, profile.remove if profile else ())
+    lines = body_lines(container)
+    while lines and title and lines[0].strip() == title:
+        lines = lines[1:]
+    leading, lines = leading_subtitles(lines)
+    subtitles += [d for d in (*near_title(doc, title), *leading) if d not in subtitles]
+    lines = [line for line in lines if line not in subtitles]
+    lines = clean_lines(lines, captions)
+    lines = [strip_end_mark(line) for line in lines]
+    body = "\n".join(line for line in lines if line)
+    if len(re.sub(r"\s", "", body)) < MIN_BODY_CHARS:
+        raise NotAnArticle("photo only" if had_photo else "no body")
+
+    subtitle = "\n".join(subtitles)
+    published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
+    ministries = list(
+        dict.fromkeys([*_page_ministries(doc, profile), *find_ministries(title, subtitle, body)])
+    )
+    return Article(
+        url=url,
+        canonical_url=canonical_url(url),
+        source=source,
+        title=title,
+        subtitle=subtitle,
+        body=body,
+        published_at=published,
+        modified_at=modified,
+        authors=authors_of(doc, ld, header_text, payload.writers if payload else [], markup),
+        section=section_of(doc, profile, ld, payload.fields.get("sectionName", "") if payload else ""),
+        images=images,
+        language=language_of(doc, body),
+        ministries=ministries,
+        attachments=attachments,
+        fetched_at=fetched_at or datetime.now(UTC),
+    )
+
+
+def _reject(doc: HtmlElement, container: HtmlElement | None, url: str, title: str, page_text: str) -> None:
+    container_text = text_of(container) if container is not None else ""
+    if len(container_text) < 300 and (_ERROR_PAGE.search(title) or _ERROR_PAGE.search(page_text[:3000])):
+        raise NotAnArticle("error page")
+    if _LIST_URL.search(url) and not re.search(r"View|view|idxno|newsId=|/article/|/news/view/", url):
+        raise NotAnArticle("list page")
+    if container is None:
+        raise NotAnArticle("no body")
+    if container_text and link_text_length(container) > 0.6 * len(container_text):
+        raise NotAnArticle("list page")

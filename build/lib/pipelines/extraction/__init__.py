@@ -1,0 +1,1 @@
+"""The parts of `pipelines.extract`: decoding, site profiles, container choice, pruning, dates, metadata."""

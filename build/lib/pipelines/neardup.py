@@ -1,0 +1,273 @@
+"""Near-duplicate detection: a MinHash fingerprint over Korean character shingles, LSH bands persisted in
+`article_bands`, and story-cluster assignment.
+
+An article's candidates are the archived articles sharing at least one band within +-WINDOW_DAYS of its
+publication day (an indexed look-up: the cost does not grow with the archive). Candidates are screened with
+their stored MinHash values (an estimate of the overlap, no text read), and the plausible ones are
+verified on their text: the overlap coefficient |A & B| / min(|A|, |B|) of the shingle sets, which stays
+high for trimmed copies and copies with added paragraphs, where Jaccard similarity would drop.
+Parameters were chosen with bench/dedup.py (see "Story clusters and revisions" in README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+from datasketch import MinHash
+from sqlalchemy.orm import Session
+
+from newsarchive.timewindow import KST
+from pipelines.article import normalise_body
+from storage import clusters
+
+SHINGLE_CHARS = 4
+NUM_PERM = 64
+BANDS = 32
+ROWS = NUM_PERM // BANDS  # 2 rows per band: candidates from Jaccard ~0.2 up; verification decides
+WINDOW_DAYS = 3
+THRESHOLD = 0.65  # overlap coefficient needed to join a cluster
+MIN_SHINGLES = 40  # shorter bodies carry too little text to judge; they are fingerprinted but not linked
+MAX_CANDIDATES = 10
+# Candidates whose estimated overlap is below SCREEN are not compared on their text. The estimate from
+# 64 MinHash values errs by more than 0.3 less than once in a thousand, even for a copy half the length
+# of its original, so a copy at THRESHOLD is not screened out (bench/dedup.py: recall unchanged).
+SCREEN = THRESHOLD - 0.3
+_EPOCH = date(1970, 1, 1)
+_SEED = 7
+
+
+def shingles(text: str) -> set[str]:
+    """Overlapping character 4-grams of the normalised text with spacing removed (Korean outlets
+    space the same sentence differently)."""
+    compact = "".join(normalise_body(text).split())
+    if len(compact) < SHINGLE_CHARS:
+        return {compact} if compact else set()
+    return {compact[i:i + SHINGLE_CHARS] for i in range(len(compact) - SHINGLE_CHARS + 1)}
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32")  # permutations drawn once
+
+
+def _minhash(shingle_set: AbstractSet[str]) -> np.ndarray:
+    """The MinHash values (uint64 array of NUM_PERM values below 2**32).
+
+    Shingles are hashed with CRC-32 (stable across processes, unlike hash(), and far cheaper than
+    datasketch's default SHA-1 per shingle)."""
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations,
+                      scheme="affine32")
+    minhash.update_batch([s.encode("utf-8") for s in shingle_set])  # a minimum: order does not matter
+    return minhash.hashvalues
+
+
+def _bands(values: np.ndarray) -> list[int]:
+    keys = []
+    for band in range(BANDS):
+        chunk = values[band * ROWS:(band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(band.to_bytes(2, "big") + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def band_hashes(shingle_set: AbstractSet[str]) -> list[int]:
+    """The LSH band keys of the MinHash signature: one signed 64-bit integer per band."""
+    return _bands(_minhash(shingle_set))
+
+
+def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def day_number(moment: datetime | None) -> int:
+    """Days since 1970-01-01 of the moment's KST date (today when unknown)."""
+    when = moment.astimezone(KST).date() if moment is not None else datetime.now(KST).date()
+    return (when - _EPOCH).days
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What clustering needs of a body; a pure function of the text, so the extraction worker makes it."""
+
+    shingles: frozenset[str]
+    keys: tuple[int, ...]
+    signature: bytes = b""  # the MinHash values as uint32
+
+    @property
+    def size(self) -> int:
+        return len(self.shingles)
+
+
+def fingerprint_of(body: str) -> Fingerprint:
+    shingle_set = shingles(body)
+    if not shingle_set:
+        return Fingerprint(frozenset(), ())
+    values = _minhash(shingle_set)
+    return Fingerprint(frozenset(shingle_set), tuple(_bands(values)), values.astype(np.uint32).tobytes())
+
+
+def estimated_overlap(size: int, signature: bytes, other_size: int, other_signature: bytes) -> float:
+    """The overlap coefficient of two shingle sets, estimated from their sizes and MinHash values."""
+    if not size or not other_size or len(signature) != len(other_signature):
+        return 0.0
+    agree = np.count_nonzero(np.frombuffer(signature, np.uint32) == np.frombuffer(other_signature, np.uint32))
+    jaccard = agree / NUM_PERM
+    common = jaccard * (size + other_size) / (1 + jaccard)
+    return min(1.0, common / min(size, other_size))
+
+
+@dataclass(frozen=True)
+class Assignment:
+    cluster_id: int | None  # None: no near-duplicate found
+    matched_article_id: int | None = None
+    similarity: float = 0.0
+
+
+class _RecentShingles:
+    """Shingle sets of recently fingerprinted articles: candidates are mostly articles stored moments ago
+    by the same crawl, and re-shingling their bodies was the costliest part of verification."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._sets: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
+
+    @staticmethod
+    def _key(session: Session, article_id: int) -> tuple[str, int]:
+        return str(session.get_bind().engine.url), article_id  # ids are per database
+
+    def put(self, session: Session, article_id: int, shingle_set: frozenset[str]) -> None:
+        key = self._key(session, article_id)
+        self._sets[key] = shingle_set
+        self._sets.move_to_end(key)
+        while len(self._sets) > self.size:
+            self._sets.popitem(last=False)
+
+    def get(self, session: Session, article_id: int) -> frozenset[str] | None:
+        return self._sets.get(self._key(session, article_id))
+
+
+_recent = _RecentShingles()
+
+
+def fingerprint(session: Session, article_id: int, body: str, published_at: datetime | None,
+                replace: bool = False, made: Fingerprint | None = None) -> Fingerprint:
+    """Store the article's bands and signature (replacing old ones after a revision); returns the
+    fingerprint. `made` is the body's fingerprint when it was computed already (by the extraction worker)."""
+    made = made or fingerprint_of(body)
+    if replace:
+        clusters.delete_fingerprint(session, article_id)
+    _store_fingerprints(session, [(article_id, published_at, made)])
+    return made
+
+
+def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+    for article_id, _, fingerprint_ in made:
+        _recent.put(session, article_id, fingerprint_.shingles)
+    clusters.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
+                                        for article_id, published_at, f in made])
+
+
+def best_match(session: Session, article_id: int, made: Fingerprint,
+               published_at: datetime | None) -> tuple[int, float] | None:
+    """The archived article in the window most similar to this one, if similar enough."""
+    if made.size < MIN_SHINGLES:
+        return None
+    day = day_number(published_at)
+    bands = _Bands(clusters.band_rows(session, made.keys, _window(day)))
+    candidates = bands.ranked(made, day, exclude=article_id)
+    return _closest(session, made, candidates, clusters.signatures(session, candidates))
+
+
+def assign(session: Session, article_id: int, body: str, published_at: datetime | None,
+           made: Fingerprint | None = None) -> Assignment:
+    """Fingerprint a newly stored article and put it in the cluster of its closest near-duplicate."""
+    return assign_all(session, [(article_id, published_at, made or fingerprint_of(body))])[0]
+
+
+def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]]) -> list[Assignment]:
+    """`assign` for articles just stored: each is matched against the archive as it was before it (the
+    articles with smaller ids), exactly as if they were assigned one by one in id order, but the
+    fingerprints are written and the candidates read with one statement each for all of them."""
+    _store_fingerprints(session, new)
+    judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
+              if made.size >= MIN_SHINGLES]
+    bands = _Bands(clusters.band_rows(session, {key for _, _, made in judged for key in made.keys},
+                                      {day for _, center, _ in judged for day in _window(center)}))
+    ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)
+              for article_id, day, made in judged}
+    stored = clusters.signatures(session, sorted({c for candidates in ranked.values() for c in candidates}))
+    found: dict[int, Assignment] = {}
+    for article_id, _, made in sorted(judged, key=lambda new_article: new_article[0]):
+        match = _closest(session, made, ranked[article_id], stored)
+        if match is not None:
+            found[article_id] = _link(session, article_id, *match)
+    return [found.get(article_id, Assignment(None)) for article_id, _, _ in new]
+
+
+def _window(day: int) -> range:
+    return range(day - WINDOW_DAYS, day + WINDOW_DAYS + 1)
+
+
+class _Bands:
+    """Stored band rows by band key, to rank the candidates of many articles from one read."""
+
+    def __init__(self, rows: Sequence[tuple[int, int, int]]):
+        self.by_key: dict[int, list[tuple[int, int]]] = {}
+        for article_id, band_day, key in rows:
+            self.by_key.setdefault(key, []).append((article_id, band_day))
+
+    def ranked(self, made: Fingerprint, day: int, exclude: int, below: int | None = None) -> list[int]:
+        """The MAX_CANDIDATES articles sharing most bands with `made` within the window around `day`
+        (ties: lowest id first); with `below`, only articles stored before that id."""
+        shared: Counter[int] = Counter(
+            article_id for key in set(made.keys) for article_id, band_day in self.by_key.get(key, ())
+            if abs(band_day - day) <= WINDOW_DAYS and article_id != exclude and (below is None or article_id < below))
+        ordered = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+        return [article_id for article_id, _ in ordered[:MAX_CANDIDATES]]
+
+
+def _closest(session: Session, made: Fingerprint, candidates: Sequence[int],
+             stored: dict[int, tuple[int, bytes]]) -> tuple[int, float] | None:
+    """Of the candidates, the one whose text overlaps `made` most, if at least THRESHOLD; candidates are
+    screened with their stored MinHash values first."""
+    plausible = [cand_id for cand_id in candidates
+                 if cand_id not in stored  # archived before signatures were kept: compare the text
+                 or estimated_overlap(made.size, made.signature, *stored[cand_id]) >= SCREEN]
+    known = {cand_id: _recent.get(session, cand_id) for cand_id in plausible}
+    missing = [cand_id for cand_id, cached in known.items() if cached is None]
+    for cand_id, body in clusters.bodies(session, missing).items():
+        known[cand_id] = frozenset(shingles(body))
+    best: tuple[int, float] | None = None
+    for cand_id, other in known.items():
+        if other is None or len(other) < MIN_SHINGLES:
+            continue
+        score = overlap(made.shingles, other)
+        if score >= THRESHOLD and (best is None or score > best[1]):
+            best = (cand_id, score)
+    return best
+
+
+def _link(session: Session, article_id: int, other_id: int, score: float) -> Assignment:
+    cluster_id = clusters.cluster_id_of(session, other_id)
+    if cluster_id is None:
+        cluster_id = clusters.new_cluster(session)
+        clusters.join(session, other_id, cluster_id, 1.0)
+    clusters.join(session, article_id, cluster_id, score)
+    return Assignment(cluster_id, other_id, score)
+
+
+def refingerprint(session: Session, article_id: int, body: str, published_at: datetime | None) -> None:
+    """After a revision changed the body: new bands; an article in no cluster yet may now join one."""
+    made = fingerprint(session, article_id, body, published_at, replace=True)
+    if clusters.cluster_id_of(session, article_id) is not None:
+        return
+    match = best_match(session, article_id, made, published_at)
+    if match is not None:
+        _link(session, article_id, *match)

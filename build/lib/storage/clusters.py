@@ -1,0 +1,217 @@
+"""Queries for story clusters, LSH bands, revisions and HTTP validators. Functions take a Session and
+never commit: callers own transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Article,
+    ArticleBand,
+    ArticleRevision,
+    ArticleSignature,
+    ArticleValidator,
+    ClusterMember,
+    StoryCluster,
+)
+from storage.repository import utcnow
+
+# --- bands ----------------------------------------------------------------------------------------
+
+def add_fingerprints(session: Session, rows: Sequence[tuple[int, int, Sequence[int], int, bytes]]) -> None:
+    """Bands and signatures of several articles: (article id, day, band keys, shingle count, MinHash
+    values); an empty signature is not stored. One multi-row statement per table."""
+    bands = [{"band_hash": key, "day": day, "article_id": article_id}
+             for article_id, day, keys, _, _ in rows for key in sorted(set(keys))]
+    signatures = [{"article_id": article_id, "shingles": size, "minhash": minhash}
+                  for article_id, _, _, size, minhash in rows if minhash]
+    connection = session.connection()
+    if bands:
+        connection.execute(insert(ArticleBand), bands)
+    if signatures:
+        connection.execute(insert(ArticleSignature), signatures)
+
+
+def delete_fingerprint(session: Session, article_id: int) -> None:
+    """The article's bands and signature, before a revised body is fingerprinted again."""
+    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
+
+
+def band_rows(session: Session, keys: Collection[int], days: Collection[int]) -> list[tuple[int, int, int]]:
+    """(article id, day, band hash) of every stored band with one of these keys on one of these days."""
+    if not keys or not days:
+        return []
+    # Days as a list, not a range: (day, band_hash) pairs are then direct look-ups in the primary key.
+    query = select(ArticleBand.article_id, ArticleBand.day, ArticleBand.band_hash).where(
+        ArticleBand.day.in_(sorted(set(days))), ArticleBand.band_hash.in_(sorted(set(keys))))
+    return [(row.article_id, row.day, row.band_hash) for row in session.execute(query)]
+
+
+def signatures(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, bytes]]:
+    """article id -> (shingle count, MinHash values) for those that have one."""
+    if not article_ids:
+        return {}
+    rows = session.execute(select(ArticleSignature.article_id, ArticleSignature.shingles,
+                                  ArticleSignature.minhash).where(ArticleSignature.article_id.in_(article_ids)))
+    return {row.article_id: (row.shingles, row.minhash) for row in rows}
+
+
+def bodies(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
+    if not article_ids:
+        return {}
+    rows = session.execute(select(Article.id, Article.body).where(Article.id.in_(article_ids)))
+    return {row.id: row.body for row in rows}
+
+
+# --- clusters -------------------------------------------------------------------------------------
+
+def new_cluster(session: Session) -> int:
+    return session.execute(insert(StoryCluster).returning(StoryCluster.id), {"created_at": utcnow()}).scalar_one()
+
+
+def cluster_id_of(session: Session, article_id: int) -> int | None:
+    return session.scalar(select(ClusterMember.cluster_id).where(ClusterMember.article_id == article_id))
+
+
+def join(session: Session, article_id: int, cluster_id: int, similarity: float) -> None:
+    session.execute(insert(ClusterMember), [{"article_id": article_id, "cluster_id": cluster_id,
+                                             "similarity": round(similarity, 4), "joined_at": utcnow()}])
+
+
+@dataclass(frozen=True)
+class Member:
+    article: Article
+    similarity: float
+
+
+def cluster_members(session: Session, cluster_id: int) -> list[Member]:
+    """The cluster's articles, oldest publication first."""
+    query = (select(Article, ClusterMember.similarity)
+             .join(ClusterMember, ClusterMember.article_id == Article.id)
+             .where(ClusterMember.cluster_id == cluster_id)
+             .order_by(Article.published_at.asc().nulls_last(), Article.id))
+    return [Member(row[0], row[1]) for row in session.execute(query)]
+
+
+def cluster_of(session: Session, article_id: int) -> list[Member]:
+    """Every article in this article's story cluster (itself included); empty when it has none."""
+    cluster_id = cluster_id_of(session, article_id)
+    return cluster_members(session, cluster_id) if cluster_id is not None else []
+
+
+def cluster_sizes(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """article id -> (cluster id, number of articles in the cluster), for clustered articles only."""
+    if not article_ids:
+        return {}
+    ids = list(dict.fromkeys(article_ids))
+    member_rows = session.execute(select(ClusterMember.article_id, ClusterMember.cluster_id)
+                                  .where(ClusterMember.article_id.in_(ids))).all()
+    cluster_ids = {row.cluster_id for row in member_rows}
+    sizes: dict[int, int] = {}
+    if cluster_ids:
+        counted = session.execute(select(ClusterMember.cluster_id, func.count())
+                                  .where(ClusterMember.cluster_id.in_(cluster_ids))
+                                  .group_by(ClusterMember.cluster_id))
+        sizes = {cluster_id: int(count) for cluster_id, count in counted}
+    return {row.article_id: (row.cluster_id, int(sizes[row.cluster_id])) for row in member_rows}
+
+
+Hit = TypeVar("Hit")
+
+
+@dataclass(frozen=True)
+class Collapsed(Generic[Hit]):
+    hit: Hit
+    copies: int  # articles in the hit's story cluster (1 when it has none)
+    cluster_id: int | None
+
+
+def collapse(session: Session, hits: Sequence[Hit],
+             article_id_of: Callable[[Hit], int] | None = None) -> list[Collapsed[Hit]]:
+    """One result per story cluster, in the hits' order (the first, best-ranked hit stands for its
+    cluster), with the number of copies the cluster holds. `article_id_of` maps a hit to its article
+    id (default: the hit's `id` attribute)."""
+    ids = [int(article_id_of(hit)) if article_id_of else int(_attr_id(hit)) for hit in hits]
+    sizes = cluster_sizes(session, ids)
+    seen: set[int] = set()
+    out: list[Collapsed[Hit]] = []
+    for hit, article_id in zip(hits, ids, strict=True):
+        cluster_id, copies = sizes.get(article_id, (None, 1))
+        if cluster_id is not None:
+            if cluster_id in seen:
+                continue
+            seen.add(cluster_id)
+        out.append(Collapsed(hit, copies, cluster_id))
+    return out
+
+
+def _attr_id(hit: Any) -> int:
+    return int(hit.id)
+
+
+# --- revisions and validators ---------------------------------------------------------------------
+
+def revisions(session: Session, article_id: int) -> list[ArticleRevision]:
+    return list(session.scalars(select(ArticleRevision).where(ArticleRevision.article_id == article_id)
+                                .order_by(ArticleRevision.number)))
+
+
+def add_revision(session: Session, article_id: int, number: int, title: str, body: str, content_hash: str,
+                 modified_at: datetime | None, fetched_at: datetime, etag: str | None = None,
+                 last_modified: str | None = None) -> ArticleRevision:
+    row = ArticleRevision(article_id=article_id, number=number, title=title, body=body,
+                          content_hash=content_hash, modified_at=modified_at, fetched_at=fetched_at,
+                          etag=etag, last_modified=last_modified)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def validators(session: Session, article_id: int) -> ArticleValidator | None:
+    return session.get(ArticleValidator, article_id)
+
+
+def set_validators(session: Session, article_id: int, etag: str | None, last_modified: str | None,
+                   checked_at: datetime | None = None) -> None:
+    row = session.get(ArticleValidator, article_id)
+    if row is None:
+        row = ArticleValidator(article_id=article_id)
+        session.add(row)
+    row.etag, row.last_modified, row.checked_at = etag, last_modified, checked_at or utcnow()
+
+
+def touch_validators(session: Session, article_id: int) -> None:
+    """A 304: the stored validators still hold; only the check time moves."""
+    row = session.get(ArticleValidator, article_id)
+    if row is not None:
+        row.checked_at = utcnow()
+
+
+@dataclass(frozen=True)
+class RevisitTarget:
+    article_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    published_at: datetime | None = None
+    ministries: tuple[str, ...] = ()
+
+
+def revisit_targets(session: Session, source: str, since: datetime) -> list[RevisitTarget]:
+    """Articles of `source` published (or, undated, fetched) since `since`, with their validators."""
+    published = Article.published_at >= since
+    undated = Article.published_at.is_(None) & (Article.fetched_at >= since)
+    query = (select(Article.id, Article.url, ArticleValidator.etag, ArticleValidator.last_modified,
+                    Article.published_at, Article.ministries)
+             .outerjoin(ArticleValidator, ArticleValidator.article_id == Article.id)
+             .where(Article.source == source, published | undated)
+             .order_by(Article.id))
+    return [RevisitTarget(r.id, r.url, r.etag, r.last_modified, r.published_at, tuple(r.ministries or ()))
+            for r in session.execute(query)]

@@ -1,0 +1,208 @@
+"""The archive's tables, as typed SQLAlchemy 2.0 models. Schema changes go through Alembic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(1024), unique=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    subtitle: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    modified_at: Mapped[datetime | None]
+    authors: Mapped[list[Any]] = mapped_column(default=list)
+    section: Mapped[str] = mapped_column(String(255), default="")
+    images: Mapped[list[Any]] = mapped_column(default=list)
+    language: Mapped[str] = mapped_column(String(16), default="ko")
+    ministries: Mapped[list[Any]] = mapped_column(default=list)
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    fetched_at: Mapped[datetime]
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+
+    raw: Mapped[RawPage | None] = relationship(back_populates="article", cascade="all, delete-orphan")
+    ministry_links: Mapped[list[ArticleMinistry]] = relationship(
+        back_populates="article", cascade="all, delete-orphan")
+
+
+class ArticleMinistry(Base):
+    """One row per (article, official ministry name): what `--ministry` filters on."""
+
+    __tablename__ = "article_ministries"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    ministry: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+    article: Mapped[Article] = relationship(back_populates="ministry_links")
+
+    __table_args__ = (Index("ix_article_ministries_ministry", "ministry", "article_id"),)
+
+
+class RawPage(Base):
+    """The fetched html, zlib-compressed, so extraction can be re-run without crawling."""
+
+    __tablename__ = "raw_pages"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    html_zlib: Mapped[bytes] = mapped_column(LargeBinary)
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    fetched_at: Mapped[datetime]
+
+    article: Mapped[Article] = relationship(back_populates="raw")
+
+
+class Duplicate(Base):
+    """A page whose normalised body is already archived under another canonical URL."""
+
+    __tablename__ = "duplicates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(1024), unique=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    source: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    found_at: Mapped[datetime]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|finished|failed|killed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    pid: Mapped[int | None] = mapped_column(Integer)
+    listed: Mapped[int] = mapped_column(default=0)
+    fetched: Mapped[int] = mapped_column(default=0)
+    stored: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RejectedPage(Base):
+    """A fetched page that was not archived (not an article, no ministry, fetch error), per run."""
+
+    __tablename__ = "rejected_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
+    reason: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("run_id", "url", name="uq_rejected_run_url"),)
+
+
+# --- story clusters and revisions (migration 0003) -------------------------------------------------
+
+class StoryCluster(Base):
+    """Articles telling one story (a wire story's copies, a press release and the news written from it)."""
+
+    __tablename__ = "story_clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class ClusterMember(Base):
+    """An article's place in a story cluster; articles with no near-duplicate have no row."""
+
+    __tablename__ = "cluster_members"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("story_clusters.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float]  # to the article it matched when it joined (1.0 for the first member)
+    joined_at: Mapped[datetime]
+
+
+class ArticleBand(Base):
+    """One MinHash LSH band of an article's fingerprint, keyed with its publication day (days since
+    1970-01-01, KST) so that a look-up reads only the bands of the time window.
+
+    The day leads the key (migration 0005): new articles are recent, so their 32 bands land together at
+    the end of the index instead of on 32 random pages, and storing costs the same at any archive size."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class ArticleSignature(Base):
+    """An article's MinHash values and shingle count (migration 0005). Band candidates are screened with
+    them, so only plausible near-duplicates have their text compared."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    shingles: Mapped[int]
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArticleRevision(Base):
+    """A version of an article. Written when a revisit finds a change: the first change stores the
+    original as number 1, then each changed version; the article row always holds the latest."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    modified_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime]
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_revision_number"),)
+
+
+class ArticleValidator(Base):
+    """The HTTP validators of an article's last fetch, for conditional revisits."""
+
+    __tablename__ = "article_validators"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime]

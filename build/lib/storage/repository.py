@@ -1,0 +1,260 @@
+"""Queries over the archive. Functions take a Session and never commit: callers own transactions."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Collection, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, func, or_, select, union
+from sqlalchemy.orm import Session
+
+from newsarchive.timewindow import KST
+from pipelines.article import Article as ArticleRecord
+from pipelines.article import Attachment, Image
+from storage.models import Article, ArticleMinistry, CrawlRun, Duplicate, RawPage, RejectedPage
+
+RUN_COUNTERS = ("listed", "fetched", "stored", "duplicates", "skipped", "failed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- articles -------------------------------------------------------------------------------------
+
+PERMANENT_REJECTIONS = ("not an article", "no ministry")
+"""Rejections that a re-fetch would not change; such pages are not downloaded again."""
+
+
+KNOWN_CHUNK = 500  # URLs per statement: within every database's bound-parameter limit
+
+
+def known_urls(connection: Connection | Session, urls: Collection[str],
+               include_rejected: bool = True) -> set[str]:
+    """Which of these canonical URLs the archive knows: stored as an article, recorded as a duplicate
+    of one, or (with `include_rejected`) fetched before and rejected for what the page is (not for a
+    fetch error). One statement per KNOWN_CHUNK URLs, so a whole listing is checked at once."""
+    ordered = sorted(set(urls))
+    found: set[str] = set()
+    for start in range(0, len(ordered), KNOWN_CHUNK):
+        chunk = ordered[start:start + KNOWN_CHUNK]
+        parts = [select(Article.canonical_url).where(Article.canonical_url.in_(chunk)),
+                 select(Duplicate.canonical_url).where(Duplicate.canonical_url.in_(chunk))]
+        if include_rejected:
+            parts.append(select(RejectedPage.url).where(
+                RejectedPage.url.in_(chunk),
+                or_(*(RejectedPage.reason.startswith(prefix) for prefix in PERMANENT_REJECTIONS))))
+        found.update(connection.scalars(union(*parts)))
+    return found
+
+
+def is_archived(session: Session, canonical_url: str) -> bool:
+    """True when the URL is stored as an article or recorded as a duplicate of one."""
+    return bool(known_urls(session, [canonical_url], include_rejected=False))
+
+
+def article_by_hash(session: Session, content_hash: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.content_hash == content_hash))
+
+
+def article_by_url(session: Session, canonical_url: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.canonical_url == canonical_url))
+
+
+def add_article(session: Session, record: ArticleRecord, html: bytes, encoding: str | None,
+                run_id: int | None = None) -> Article:
+    """Stage the article, its ministries and its compressed raw html; flushes to get the id."""
+    row = Article(run_id=run_id)
+    apply_record(row, record)
+    row.raw = RawPage(html_zlib=compress_html(html), encoding=encoding, fetched_at=row.fetched_at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+ARTICLE_FIELDS = ("url", "canonical_url", "source", "title", "subtitle", "body", "authors", "section",
+                  "images", "language", "ministries", "attachments", "content_hash")
+"""Columns of `articles` copied as they are from the extracted record (the dates are converted)."""
+
+
+def article_values(record: ArticleRecord) -> dict[str, Any]:
+    """The `articles` columns of an extracted record, for a new row or an updated one."""
+    data = record.to_dict()
+    values: dict[str, Any] = {key: data[key] for key in ARTICLE_FIELDS}
+    values.update(published_at=record.published_at, modified_at=record.modified_at,
+                  fetched_at=record.fetched_at or utcnow())
+    return values
+
+
+def apply_record(row: Article, record: ArticleRecord) -> None:
+    """Copy extracted fields onto a row (used for new rows and re-extraction)."""
+    for key, value in article_values(record).items():
+        setattr(row, key, value)
+    current = {link.ministry for link in row.ministry_links}
+    wanted = list(dict.fromkeys(record.ministries))
+    row.ministry_links = [link for link in row.ministry_links if link.ministry in wanted] + [
+        ArticleMinistry(ministry=name) for name in wanted if name not in current]
+
+
+def add_duplicate(session: Session, record: ArticleRecord, original: Article,
+                  run_id: int | None = None) -> Duplicate:
+    row = Duplicate(canonical_url=record.canonical_url, url=record.url, source=record.source,
+                    article_id=original.id, content_hash=record.content_hash,
+                    found_at=record.fetched_at or utcnow(), run_id=run_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def compress_html(html: bytes) -> bytes:
+    """How raw pages are kept (`raw_pages.html_zlib`); raw_html reads them back."""
+    return zlib.compress(html, 6)
+
+
+def raw_html(row: Article) -> bytes | None:
+    return zlib.decompress(row.raw.html_zlib) if row.raw is not None else None
+
+
+def to_record(row: Article) -> ArticleRecord:
+    """The stored row as the record extraction produces, for export and display."""
+    def kst(value: datetime | None) -> datetime | None:
+        return value.astimezone(KST) if value else None
+
+    return ArticleRecord(
+        url=row.url, canonical_url=row.canonical_url, source=row.source, title=row.title,
+        subtitle=row.subtitle, body=row.body, published_at=kst(row.published_at),
+        modified_at=kst(row.modified_at),
+        authors=list(row.authors), section=row.section,
+        images=[Image(**img) for img in row.images], language=row.language,
+        ministries=list(row.ministries), attachments=[Attachment(**a) for a in row.attachments],
+        fetched_at=kst(row.fetched_at), content_hash=row.content_hash)
+
+
+def article_filters(source: str | None = None, since: datetime | None = None,
+                    until: datetime | None = None) -> list[ColumnElement[bool]]:
+    """Conditions for a source and a [since, until) publication range; an open side adds none."""
+    where: list[ColumnElement[bool]] = []
+    if source:
+        where.append(Article.source == source)
+    if since:
+        where.append(Article.published_at >= since)
+    if until:
+        where.append(Article.published_at < until)
+    return where
+
+
+def count_articles(session: Session, source: str | None = None, since: datetime | None = None,
+                   until: datetime | None = None) -> int:
+    query = select(func.count(Article.id)).where(*article_filters(source, since, until))
+    return int(session.scalar(query) or 0)
+
+
+def iter_articles(session: Session, source: str | None = None, since: datetime | None = None,
+                  until: datetime | None = None, batch: int = 500) -> Iterator[Article]:
+    """Articles in id order, streamed in batches (keyset, not OFFSET); dates bound published_at."""
+    last_id = 0
+    while True:
+        query = select(Article).where(Article.id > last_id, *article_filters(source, since, until))
+        rows = list(session.scalars(query.order_by(Article.id).limit(batch)))
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+        session.expunge_all()
+
+
+def find_article(session: Session, ref: str) -> Article | None:
+    """By numeric id, or by any URL that canonicalises to a stored or duplicate one."""
+    from crawler.urls import canonical_url
+
+    if ref.isdigit():
+        return session.get(Article, int(ref))
+    canon = canonical_url(ref)
+    row = article_by_url(session, canon)
+    if row is None:
+        dup = session.scalar(select(Duplicate).where(Duplicate.canonical_url == canon))
+        row = session.get(Article, dup.article_id) if dup else None
+    return row
+
+
+def duplicates_of(session: Session, article_id: int) -> list[Duplicate]:
+    return list(session.scalars(select(Duplicate).where(Duplicate.article_id == article_id)))
+
+
+def simple_search(session: Session, words: list[str], limit: int = 20) -> list[Article]:
+    """Substring match on title and body (all words must match), newest first."""
+    query = select(Article)
+    for word in words:
+        pattern = f"%{word}%"
+        query = query.where(or_(Article.title.like(pattern), Article.body.like(pattern)))
+    query = query.order_by(Article.published_at.desc().nulls_last(), Article.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+# --- crawl runs -----------------------------------------------------------------------------------
+
+def create_run(session: Session, spider: str, window_start: datetime | None = None,
+               window_end: datetime | None = None, pid: int | None = None) -> CrawlRun:
+    run = CrawlRun(spider=spider, started_at=utcnow(), status="running", reason="",
+                   window_start=window_start, window_end=window_end, pid=pid, reasons={},
+                   **{name: 0 for name in RUN_COUNTERS})
+    session.add(run)
+    session.flush()
+    return run
+
+
+def update_run(session: Session, run_id: int, counts: dict[str, int] | None = None,
+               reasons: dict[str, int] | None = None, status: str | None = None,
+               reason: str | None = None, finished: bool = False, pid: int | None = None) -> None:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"no crawl run {run_id}")
+    for name, value in (counts or {}).items():
+        if name in RUN_COUNTERS:
+            setattr(run, name, int(value))
+    if reasons is not None:
+        run.reasons = dict(reasons)
+    if status:
+        run.status = status
+    if reason is not None:
+        run.reason = reason
+    if pid is not None:
+        run.pid = pid
+    if finished:
+        run.finished_at = utcnow()
+
+
+def get_run(session: Session, run_id: int) -> CrawlRun | None:
+    return session.get(CrawlRun, run_id)
+
+
+def list_runs(session: Session, spider: str | None = None, limit: int = 50) -> list[CrawlRun]:
+    query = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
+    if spider:
+        query = query.where(CrawlRun.spider == spider)
+    return list(session.scalars(query))
+
+
+def record_rejection(session: Session, run_id: int | None, url: str, reason: str) -> None:
+    exists_already = session.scalar(select(RejectedPage.id).where(
+        RejectedPage.run_id == run_id, RejectedPage.url == url))
+    if exists_already is None:
+        session.add(RejectedPage(run_id=run_id, url=url, reason=reason[:255], at=utcnow()))
+
+
+def rejections(session: Session, run_id: int) -> list[RejectedPage]:
+    return list(session.scalars(select(RejectedPage).where(RejectedPage.run_id == run_id)))
+
+
+def run_summary(run: CrawlRun) -> dict[str, Any]:
+    duration = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    return {
+        "id": run.id, "spider": run.spider, "status": run.status, "reason": run.reason,
+        "started_at": run.started_at.isoformat(timespec="seconds"),
+        "finished_at": run.finished_at.isoformat(timespec="seconds") if run.finished_at else None,
+        "duration_s": round(duration, 1) if duration is not None else None,
+        **{name: getattr(run, name) for name in RUN_COUNTERS}, "reasons": dict(run.reasons or {}),
+    }
+

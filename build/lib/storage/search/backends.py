@@ -1,0 +1,158 @@
+"""The ranked search per dialect: only bound parameters reach SQL (the match expression included).
+
+Filters are facet tokens (filters.py, facets.py) inside the match expression, so the index itself
+intersects them with the query words and only articles that pass are ever walked.
+
+Ranking is bounded, by the newest CANDIDATES matches (highest ids: both indexes can walk their matches
+in that order and stop): a query with fewer matches is ranked over all of them, a very common word
+(정부 in half the archive) among its newest. Scoring every match instead costs time linear in the
+number of matches: at a million articles a word matching 300,000 of them took seconds on SQLite, where
+the target is 50 ms (see bench/search.py).
+
+SQLite: of those candidates, the RERANK newest whose titles match, then the newest others, are scored
+with BM25 from their text (ranking.py; FTS5's own bm25() counts every match of every phrase in the whole
+index first, 90-180 ms for one longer word at a million articles). Reading a candidate's text is a
+random page read, about 0.2 ms when the page is not cached, hence the smaller scored pool; a title
+match outweighs several body matches in BM25, so putting them first keeps the best of the CANDIDATES
+in it. PostgreSQL picks the pool the same way, from the
+candidates' titles, and ranks it with ts_rank (reading every candidate's tsvector for it took most of
+the time of a search).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Integer, any_, bindparam, column, func, select, table, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import BindParameter
+
+from storage.models import Article
+from storage.search import ranking
+from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
+from storage.search.schema import FTS_TABLE, PG_TABLE
+
+CANDIDATES = 2000
+RERANK = 100  # of those, how many are scored (at least `limit`)
+
+Found = tuple[Any, float]
+"""A result row (the article columns search() shows) and its score, higher is better."""
+
+
+_COLUMNS = (Article.id, Article.title, Article.source, Article.published_at, Article.ministries,
+            Article.url, Article.section, Article.body)
+
+
+def sqlite_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]], limit: int) -> list[Found]:
+    expr = to_fts5(query, facets)
+    ids = _walk(conn, expr)
+    if not ids:
+        return []
+    pool = ids
+    if len(ids) > max(RERANK, limit):
+        # Title matches first: with the title weighing four times the body they lead BM25 as a rule.
+        in_title = "(" + " OR ".join(fts5_term(term) for term in query.positive) + ")"
+        pool = _pool(ids, set(_matches_from(conn, f"({expr}) AND {{title}} : {in_title}", ids[-1])), limit)
+    # The driver directly, with one placeholder per id: building ORM-typed rows for every candidate
+    # cost a third of the read.
+    texts = {i: (title, f"{subtitle} {body}") for i, title, subtitle, body in conn.exec_driver_sql(
+        f"SELECT id, title, subtitle, body FROM articles WHERE id IN ({', '.join('?' * len(pool))})", tuple(pool))}
+    weights = _term_weights(conn, query) if len(query.positive) > 1 else {}
+    return _best(conn, ranking.bm25(query, texts, weights), limit)
+
+
+def _pool(ids: list[int], titled: set[int], limit: int) -> list[int]:
+    """The candidates to score: the newest whose titles match, then the newest others."""
+    return ([i for i in ids if i in titled] + [i for i in ids if i not in titled])[:max(RERANK, limit)]
+
+
+def _best(conn: Connection, score: dict[int, float], limit: int) -> list[Found]:
+    """The best `limit` scored articles, read in full (ties at the cut are decided by publication date,
+    so only those need their dates read first)."""
+    ranked = sorted(score, key=score.__getitem__, reverse=True)
+    cutoff = score[ranked[min(limit, len(ranked)) - 1]]
+    best = [i for i in ranked if score[i] >= cutoff]
+    if len(best) > limit:
+        dates = dict(conn.execute(select(Article.id, Article.published_at).where(Article.id.in_(best))).all())
+        best = sorted(best, key=lambda i: _order(score[i], dates.get(i), i))[:limit]
+    rows = conn.execute(select(*_COLUMNS).where(Article.id.in_(best))).all()
+    return sorted(((row, score[row.id]) for row in rows), key=lambda f: _order(f[1], f[0].published_at, f[0].id))
+
+
+def _walk(conn: Connection, expr: str) -> list[int]:
+    """Ids of the newest CANDIDATES matches of an FTS5 expression, newest first."""
+    return list(conn.execute(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr"
+                                  f" ORDER BY rowid DESC LIMIT {CANDIDATES}"), {"expr": expr}).scalars())
+
+
+def _matches_from(conn: Connection, expr: str, floor: int) -> list[int]:
+    """Ids of the matches at or above `floor`. Walked upwards on purpose: walking down, FTS5 checks the
+    bound only at each match, so with no match left above the floor it would search the rest of the
+    index for one (40 ms for a title phrase at a million articles, against 2 ms this way)."""
+    return list(conn.execute(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :expr AND rowid >= :floor"
+                                  f" ORDER BY rowid LIMIT {CANDIDATES}"), {"expr": expr, "floor": floor}).scalars())
+
+
+# Document frequencies are estimated from the newest matches of each term: the density of its newest
+# DF_SAMPLE matches (or of all its matches among the newest DF_WINDOW articles) times the archive size.
+# That is a few milliseconds per term where counting every match, as FTS5's bm25() does, takes up to
+# 180 ms at a million articles.
+DF_SAMPLE = 200
+DF_WINDOW = 100_000
+
+
+def _term_weights(conn: Connection, query: Query) -> dict[Term, float]:
+    """Each positive term's IDF, from its estimated document frequency. The highest article id stands
+    for the archive size: ids are assigned in order and articles are rarely deleted."""
+    sample = text(f"SELECT count(*), min(rowid) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :t"
+                  f" AND rowid > :floor ORDER BY rowid DESC LIMIT {DF_SAMPLE})")
+    size = int(conn.scalar(select(func.max(Article.id))) or 0)
+    weights: dict[Term, float] = {}
+    for term in dict.fromkeys(query.positive):
+        count, oldest = conn.execute(sample, {"t": fts5_term(term), "floor": size - DF_WINDOW}).one()
+        span = size - oldest + 1 if count >= DF_SAMPLE else min(DF_WINDOW, size)
+        weights[term] = ranking.idf(count / max(span, 1) * size, size)
+    return weights
+
+
+def _order(score: float, published_at: datetime | None, article_id: int) -> tuple[float, bool, float, int]:
+    """Best score first, then newest (undated last), then highest id."""
+    return (-score, published_at is None, -(published_at.timestamp() if published_at else 0.0), -article_id)
+
+
+def _int_array(values: list[int]) -> BindParameter[Any]:
+    return bindparam(None, values, type_=cast(Any, ARRAY(Integer)))
+
+
+def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]],
+                    limit: int) -> list[Found]:
+    idx = table(PG_TABLE, column("article_id"), column("doc"))
+    match = text("CAST(:ts_query AS tsquery)").bindparams(ts_query=to_tsquery(query, facets))
+    # Words of one token each are answered by the GIN index alone; the planner would rather walk the
+    # primary key backwards and test each row's tsvector, reading it from TOAST (60 ms where the
+    # index takes 4 at 30,000 articles). Phrases need that test anyway: the planner decides.
+    bitmap_only = all(len(term.tokens) == 1 for term in (*query.positive, *query.excluded))
+    if bitmap_only:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+    ids = list(conn.scalars(select(idx.c.article_id).where(idx.c.doc.op("@@")(match))
+                            .order_by(idx.c.article_id.desc()).limit(CANDIDATES)))
+    if bitmap_only:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
+    if not ids:
+        return []
+    pool = ids
+    if len(ids) > max(RERANK, limit):
+        # One array parameter, not an IN list of thousands of placeholders to render and parse.
+        titles = conn.execute(select(Article.id, Article.title).where(Article.id == any_(_int_array(ids))))
+        mentions = ranking.mention_test(query)
+        pool = _pool(ids, {i for i, title in titles if mentions(title)}, limit)
+    # Ranked on the words alone: every candidate has the facets, and they carry no relevance.
+    # ts_rank normalisation 1 divides by 1 + log(document length), the closest built-in to BM25.
+    words = text("CAST(:ts_words AS tsquery)").bindparams(ts_words=to_tsquery(query))
+    score = conn.execute(select(idx.c.article_id, func.ts_rank(idx.c.doc, words, 1))
+                         .where(idx.c.article_id == any_(_int_array(pool))))
+    return _best(conn, {int(i): float(s) for i, s in score}, limit)
