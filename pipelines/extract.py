@@ -23,7 +23,7 @@ from pipelines.extraction.lines import clean_lines, strip_end_mark
 from pipelines.extraction.media import attach_caption_lines, attachments_of, images_of, is_photo_credit
 from pipelines.extraction.metadata import language_of, section_of, title_of
 from pipelines.extraction.pagedates import page_dates
-from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
+from pipelines.extraction.profiles import SiteProfile, profile_for
 from pipelines.extraction.scriptpayload import Payload, find_payload
 from pipelines.extraction.subtitle import (
     decks_before,
@@ -158,7 +158,7 @@ def extract(
     header_text = _header_text(doc, profile, markup)
 
     container = find_container(doc, profile, markup)
-    if profile is KOREA_KR:
+    if profile is not None and profile.placeholder_frame:
         frame = _korea_kr_frame(doc, container)
         if frame is not None:
             container = frame
