@@ -113,3 +113,12 @@ def test_frame_rule_builds_the_content_address_when_the_viewer_names_no_inner_fr
     named = HtmlResponse(url=skin, body=b"<html><body><iframe name='innerWrap' src='/x.xhtml'></iframe></body></html>")
     assert korea.inner_frame_url(named) == "/x.xhtml"
     assert spider("etoday").inner_frame_url(bare) is None  # no frame rule
+
+
+def test_the_readme_worked_example_is_the_mois_site_file() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Worked example", 1)[1]
+    code = example.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["SITE"] == registry.site_named("mois")
