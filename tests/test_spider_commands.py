@@ -115,10 +115,11 @@ def test_check_spider_reads_the_profile_of_a_user_site_file(tmp_path: Path) -> N
     page.write_text(PAGE, encoding="utf-8")
     generic = cli("check-spider", "mois", str(page), "--url", article)  # no site for the host: no profile
     assert "소식지를 구독하시면" in generic.stdout
+    assert generic.stderr.startswith(f"warning: {article} is not on mois's hosts")
     unknown = cli("check-spider", "example", str(page), "--url", article)
     assert unknown.returncode == 2 and "unknown spider" in unknown.stderr
     result = cli("check-spider", "example", str(page), "--url", article, sites_dir=into)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stdout + result.stderr
     assert re.search(r"^title +예시기관, 지역 도서관 확충 계획 발표$", result.stdout, re.M), result.stdout
     assert "소식지를 구독하시면" not in result.stdout and "확충 계획을 발표했다" in result.stdout
 

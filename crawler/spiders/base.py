@@ -36,9 +36,10 @@ class ListingStatus:
 
 
 class ArchiveSpider(scrapy.Spider):
-    """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs)."""
+    """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs);
+    crawler/spiders/registered.py makes one per site file in sites/."""
 
-    # sources: class attributes in a site file, or set per instance (korea_kr picks feeds from its arguments)
+    # sources: class attributes from the Site, or set per instance (korea_kr's `ministries` argument)
     feeds: Sequence[str] = ()
     sitemaps: Sequence[str] = ()
     list_sources: Sequence[ListSource] = ()
