@@ -122,3 +122,15 @@ def test_the_readme_worked_example_is_the_mois_site_file() -> None:
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["SITE"] == registry.site_named("mois")
+
+
+def test_a_registered_site_without_fixtures_fails_the_spider_suite(tmp_path: Path) -> None:
+    folder = tmp_path / "sites"
+    folder.mkdir()
+    (folder / "example.py").write_text(USER_SITE.format(name="example"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), registry.SITES_DIR_ENV: str(folder)}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/test_spiders.py", "-k", "example"], capture_output=True, text=True,
+                            timeout=120, env=env, cwd=REPO_ROOT)
+    assert result.returncode == 1, result.stdout
+    assert "2 failed" in result.stdout and f"has no fixture folder {tmp_path}/tests/spiders/example" in result.stdout
