@@ -1,5 +1,5 @@
 """Every site newsarchive knows: the built-in site files of this package, then the user's own site files
-from `$NEWSARCHIVE_SITES_DIR`, or from `./sites/` when that folder is not this package.
+from `$NEWSARCHIVE_SITES_DIR`, or from `./sites/` of the current folder unless that is a Python package.
 
 A site file is a Python file defining `SITE = Site(...)` (see model.py) and named after the site."""
 
@@ -30,7 +30,8 @@ def user_sites_dir() -> Path | None:
     if configured:
         return Path(configured).expanduser().resolve()
     local = Path.cwd() / "sites"
-    if local.is_dir() and local.resolve() != PACKAGE_DIR:
+    # a sites/ package (this project's own source, in any clone) is not a folder of the user's site files
+    if local.is_dir() and local.resolve() != PACKAGE_DIR and not (local / "__init__.py").exists():
         return local.resolve()
     return None
 
