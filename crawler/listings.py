@@ -14,8 +14,6 @@ from pipelines.extraction.kodate import parse_datetime
 from pipelines.ministries import resolve_ministry
 from sites.model import ListPageRule
 
-__all__ = ["Entry", "ListPageRule", "parse_feed", "parse_list_page", "parse_sitemap"]
-
 
 @dataclass
 class Entry:

@@ -22,8 +22,6 @@ from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
 from sites.model import FrameRule, ListSource
 
-__all__ = ["ArchiveSpider", "FrameRule", "ListSource"]
-
 LISTING_META = "newsarchive_listing"
 FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
 INNER_META = "newsarchive_inner_frame"

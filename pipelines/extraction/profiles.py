@@ -9,8 +9,6 @@ from __future__ import annotations
 from sites.model import SiteProfile
 from sites.registry import site_for_url
 
-__all__ = ["GENERIC_CONTAINERS", "SiteProfile", "profile_for"]
-
 # Where Korean outlets without a profile keep the article body (most specific first).
 GENERIC_CONTAINERS = (
     "#article-view-content-div",  # ndsoft CMS: hundreds of regional outlets
