@@ -12,6 +12,7 @@ from parsel import Selector
 
 from pipelines.extraction.kodate import parse_datetime
 from pipelines.ministries import resolve_ministry
+from sites.model import ListPageRule
 
 
 @dataclass
@@ -104,19 +105,6 @@ def parse_sitemap(data: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
             entries.append(Entry(url=urljoin(base_url, loc), listed_at=parse_datetime(when),
                                  title=_child_text(node, "title")))
     return entries, nested
-
-
-@dataclass(frozen=True)
-class ListPageRule:
-    """CSS selectors for an HTML list page: rows, and inside a row the link, title and date."""
-
-    row: str
-    link: str = "a::attr(href)"
-    title: str = ""
-    date: str = ""
-    ministry: str = ""  # a cell naming the ministry (official name or abbreviation)
-    link_id_pattern: str = ""  # for rows that open articles by JS, e.g. r"fn_detail\((\d+)\)"
-    link_template: str = ""  # with {id}, used together with link_id_pattern
 
 
 def parse_list_page(html: str, base_url: str, rule: ListPageRule) -> list[Entry]:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from sites.model import CanonicalRule, Site
+from sites.registry import all_sites
 
 TRACKING_PARAMS = {
     "fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid", "ref", "referer", "from",
@@ -14,32 +18,28 @@ TRACKING_PARAMS = {
 }
 TRACKING_PREFIXES = ("utm_", "stk_")
 
-# host -> (path pattern, query keys that identify the article, canonical scheme+host)
-SITE_RULES: dict[str, tuple[re.Pattern[str], tuple[str, ...], str]] = {
-    "etoday.co.kr": (re.compile(r"^/news/view/(\d+)"), (), "https://www.etoday.co.kr"),
-    "korea.kr": (re.compile(r"^/briefing/pressReleaseView\.do$|^/news/\w+View\.do$"), ("newsId",),
-                 "https://www.korea.kr"),
-    # msit/mois boards: no `$`, so a `;jsessionid=…` path parameter is dropped with the junk query keys
-    "msit.go.kr": (re.compile(r"^/bbs/view\.do"), ("sCode", "mId", "mPid", "bbsSeqNo", "nttSeqNo"),
-                   "https://www.msit.go.kr"),
-    "mois.go.kr": (re.compile(r"^/frt/bbs/type\d+/commonSelectBoardArticle\.do"), ("bbsId", "nttId"),
-                   "https://www.mois.go.kr"),
-}
 ID_QUERY_KEYS = ("idxno", "newsId", "nttSeqNo", "nttId", "article_no", "aid", "seq", "idx", "pk_no")
 
 
-def _site_rule(host: str) -> tuple[re.Pattern[str], tuple[str, ...], str] | None:
-    for domain, rule in SITE_RULES.items():
-        if host == domain or host.endswith("." + domain):
-            return rule
+@cache
+def _site_rules() -> tuple[tuple[Site, re.Pattern[str], CanonicalRule], ...]:
+    return tuple((site, re.compile(site.canonical.path), site.canonical)
+                 for site in all_sites() if site.canonical is not None)
+
+
+def _site_rule(host: str) -> tuple[re.Pattern[str], CanonicalRule] | None:
+    for site, pattern, rule in _site_rules():
+        if site.owns(host):
+            return pattern, rule
     return None
 
 
 def canonical_url(url: str) -> str:
     """Normalise `url` to the form that names one article.
 
-    Site rules first (etoday keeps only the numeric id, korea.kr only `newsId`, both on their
-    www host over https); elsewhere tracking parameters and fragments go and the rest is sorted."""
+    The sites' canonical rules first (sites/*.py: etoday keeps only the numeric id, korea.kr only
+    `newsId`, both on their www host over https); elsewhere tracking parameters and fragments go and
+    the rest is sorted."""
     url = url.strip()
     if url.startswith("//"):
         url = "https:" + url
@@ -47,13 +47,13 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     rule = _site_rule(host)
     if rule is not None:
-        pattern, keys, base = rule
+        pattern, canonical = rule
         match = pattern.match(parts.path)
         if match:
             path = match.group(0)
             pairs = parse_qsl(parts.query)
-            query = [(k, v) for key in keys for k, v in pairs if k == key]  # in the rule's key order
-            return base + path + ("?" + urlencode(query) if query else "")
+            query = [(k, v) for key in canonical.keys for k, v in pairs if k == key]  # in the rule's order
+            return canonical.base + path + ("?" + urlencode(query) if query else "")
     query_pairs = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)

@@ -11,6 +11,7 @@ import sys
 import click
 
 from newsarchive.config import ConfigError
+from sites.registry import SiteFileError
 from storage.db import DatabaseError
 
 COMMANDS = {
@@ -76,7 +77,7 @@ def main() -> None:
     except click.ClickException as exc:
         click.echo(f"error: {_sentence(exc.format_message())}", err=True)
         sys.exit(exc.exit_code)
-    except (ConfigError, DatabaseError) as exc:
+    except (ConfigError, DatabaseError, SiteFileError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except click.exceptions.Exit as exc:

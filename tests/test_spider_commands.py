@@ -2,69 +2,68 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
-from typing import Any
 
 from crawler.urls import canonical_url
+from sites.registry import load_site_file
 from tests.conftest import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "spiders"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, cwd: Path = REPO_ROOT, sites_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("NEWSARCHIVE_SITES_DIR", None)
+    if sites_dir is not None:
+        env["NEWSARCHIVE_SITES_DIR"] = str(sites_dir)
     return subprocess.run([sys.executable, "-m", "newsarchive", *args], capture_output=True, text=True,
-                          timeout=60, env=env, cwd=REPO_ROOT)
+                          timeout=60, env=env, cwd=cwd)
 
 
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "crawler" / "spiders").mkdir(parents=True)
-    return tmp_path
-
-
-def load(path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(f"generated_{path.stem}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return next(v for k, v in vars(module).items() if k.endswith("Spider") and k != "ArchiveSpider")
-
-
-def test_new_spider_from_a_feed_writes_a_working_spider_and_fixture_folder(tmp_path: Path) -> None:
-    root = project(tmp_path)
+def test_new_spider_from_a_feed_writes_one_site_file_into_the_working_tree(tmp_path: Path) -> None:
     article = "https://www.molit.go.kr/USR/NEWS/m_71/dtl.jsp?lcmspage=1&id=95091234"
     result = cli("new-spider", "molit", "--url", article, "--feed", "https://www.korea.kr/rss/dept_molit.xml",
-                 "--project-dir", str(root))
+                 cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    spider_file = root / "crawler" / "spiders" / "molit.py"
-    readme = root / "tests" / "spiders" / "molit" / "README.txt"
+    site_file = tmp_path / "sites" / "molit.py"  # ./sites/ of the current folder, created
+    readme = tmp_path / "tests" / "spiders" / "molit" / "README.txt"
     assert readme.exists() and "check-spider molit" in readme.read_text(encoding="utf-8")
-    cls = load(spider_file)
-    assert cls.name == "molit" and cls.feeds == ["https://www.korea.kr/rss/dept_molit.xml"]
-    pattern = re.compile(cls.article_pattern)
+    assert [p.name for p in (tmp_path / "sites").iterdir()] == ["molit.py"]
+    site = load_site_file(site_file)
+    assert site.name == "molit" and site.feeds == ("https://www.korea.kr/rss/dept_molit.xml",)
+    assert site.hosts == ("molit.go.kr",)
+    pattern = re.compile(site.article_pattern)
     assert pattern.match(canonical_url(article))
     assert pattern.match(canonical_url(article.replace("95091234", "95091300")))
     assert not pattern.match("https://www.molit.go.kr/USR/NEWS/m_71/lst.jsp")
+    # the registry finds it: in ./sites/ of the current folder, or through NEWSARCHIVE_SITES_DIR
+    for listed in (cli("spiders", "--db", f"sqlite:///{tmp_path}/a.db", cwd=tmp_path),
+                   cli("spiders", "--db", f"sqlite:///{tmp_path}/a.db", sites_dir=tmp_path / "sites")):
+        assert listed.returncode == 0, listed.stderr
+        assert re.search(r"^│ molit +│ feed www.korea.kr/rss/dept_molit.xml", listed.stdout, re.M), listed.stdout
+    assert not re.search(r"^│ molit ", cli("spiders", "--db", f"sqlite:///{tmp_path}/a.db").stdout, re.M)
 
 
 def test_new_spider_from_a_list_page_puts_the_page_placeholder(tmp_path: Path) -> None:
-    root = project(tmp_path)
+    into = tmp_path / "work" / "my_sites"
     result = cli("new-spider", "kdi", "--url", "https://www.kdi.re.kr/news/view?idx=10231",
-                 "--list", "https://www.kdi.re.kr/news/list?type=press&page=3", "--project-dir", str(root))
+                 "--list", "https://www.kdi.re.kr/news/list?type=press&page=3", "--into", str(into))
     assert result.returncode == 0, result.stderr
-    source = load(root / "crawler" / "spiders" / "kdi.py").list_sources[0]
+    assert f"NEWSARCHIVE_SITES_DIR={into}" in result.stdout  # not a folder newsarchive reads by itself
+    assert (tmp_path / "work" / "tests" / "spiders" / "kdi" / "README.txt").exists()
+    [source] = load_site_file(into / "kdi.py").list_sources
     assert source.template == "https://www.kdi.re.kr/news/list?type=press&page={page}"
     assert "TODO" in source.rule.row  # the user must fill in the row selector
 
 
 def test_new_spider_refuses_bad_requests(tmp_path: Path) -> None:
-    root = project(tmp_path)
+    into = tmp_path / "sites"
     feed = ("--feed", "https://example.go.kr/rss.xml")
     cases = [
         (("new-spider", "Bad-Name", "--url", "https://example.go.kr/a/1", *feed), "Python identifier"),
@@ -73,16 +72,56 @@ def test_new_spider_refuses_bad_requests(tmp_path: Path) -> None:
         (("new-spider", "newsite", "--url", "https://example.go.kr/a/1"), "exactly one listing"),
     ]
     for args, message in cases:
-        result = cli(*args, "--project-dir", str(root))
+        result = cli(*args, "--into", str(into))
         assert result.returncode != 0 and message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert list((root / "crawler" / "spiders").iterdir()) == []
-    request = ("new-spider", "newsite", "--url", "https://example.go.kr/a/1", *feed,
-               "--project-dir", str(root))
+    assert not into.exists() and not (tmp_path / "tests").exists()
+    request = ("new-spider", "newsite", "--url", "https://example.go.kr/a/1", *feed, "--into", str(into))
     first = cli(*request)
     assert first.returncode == 0, first.stderr
     again = cli(*request)
-    assert again.returncode == 1 and "not overwriting" in again.stderr
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_new_spider_never_writes_into_the_installed_packages(tmp_path: Path) -> None:
+    installed = Path(sysconfig.get_paths()["purelib"]) / "sites"
+    result = cli("new-spider", "newsite", "--url", "https://example.go.kr/a/1", "--feed",
+                 "https://example.go.kr/rss.xml", "--into", str(installed), cwd=tmp_path)
+    assert result.returncode == 1 and "inside the installed packages" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (installed / "newsite.py").exists()
+
+
+PAGE = """<html><head><title>예시기관 홈페이지</title></head><body>
+<div class="crumbs">홈 &gt; 알림 &gt; 보도자료</div>
+<div class="headline">예시기관, 지역 도서관 확충 계획 발표</div>
+<div class="story"><p>예시기관은 3일 전국 지역 도서관을 2030년까지 200곳 늘리는 확충 계획을 발표했다.
+이번 계획에는 작은 도서관 운영비 지원과 장서 구입비 확대가 함께 담겼다.</p>
+<p class="promo">예시기관 소식지를 구독하시면 매주 새로운 정책 소식을 받아보실 수 있습니다 지금 신청하세요</p>
+<p>예시기관은 지방자치단체와 협의해 올해 하반기부터 대상 지역을 선정하고 단계적으로 사업을 추진할 계획이다.</p>
+</div></body></html>"""
+
+
+def test_check_spider_reads_the_profile_of_a_user_site_file(tmp_path: Path) -> None:
+    article = "https://www.example.go.kr/news/view.do?id=1234"
+    into = tmp_path / "sites"
+    assert cli("new-spider", "example", "--url", article, "--feed", "https://www.example.go.kr/rss.xml",
+               "--into", str(into)).returncode == 0
+    site_file = into / "example.py"
+    text = site_file.read_text(encoding="utf-8")
+    profile = '    profile=SiteProfile(container=(".story",), title=(".headline",), remove=(".promo",)),\n'
+    site_file.write_text(re.sub(r"    # profile=SiteProfile\(.*\n", lambda _: profile, text), encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    generic = cli("check-spider", "mois", str(page), "--url", article)  # no site for the host: no profile
+    assert "소식지를 구독하시면" in generic.stdout
+    assert generic.stderr.startswith(f"warning: {article} is not on mois's hosts")
+    unknown = cli("check-spider", "example", str(page), "--url", article)
+    assert unknown.returncode == 2 and "unknown spider" in unknown.stderr
+    result = cli("check-spider", "example", str(page), "--url", article, sites_dir=into)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stdout + result.stderr
+    assert re.search(r"^title +예시기관, 지역 도서관 확충 계획 발표$", result.stdout, re.M), result.stdout
+    assert "소식지를 구독하시면" not in result.stdout and "확충 계획을 발표했다" in result.stdout
 
 
 def test_check_spider_prints_fields_of_a_clean_page() -> None:

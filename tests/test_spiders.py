@@ -1,4 +1,5 @@
-"""Every registered spider must ship saved pages with expected output (tests/spiders/<name>/):
+"""Every registered site (sites/*.py, and the user's site files) must ship saved pages with expected
+output in its fixture folder (`Site.fixtures`, tests/spiders/<name>/ by default):
 
 - at least one article page `<stem>.html` with `<stem>.expected.json`: extraction must give that title,
   subtitle, authors, date, ministries and attachments, a body with that start and end, and none of the
@@ -6,7 +7,7 @@
 - one saved listing `listing.<ext>` (feed, sitemap or list page) with `listing.expected.json`: the spider's
   own parse method, run on the saved bytes, must request exactly those article URLs.
 
-A spider without them fails here, by design: see "Add a spider in five steps" in README.md."""
+A site without them fails here, by design: see "Add a spider in five steps" in README.md."""
 
 from __future__ import annotations
 
@@ -23,17 +24,26 @@ from scrapy.utils.test import get_crawler
 from crawler.process import spider_class, spider_names
 from crawler.spiders.base import ArchiveSpider, ListSource
 from pipelines.extract import extract
+from sites.registry import all_sites, fixtures_dir, site_named
 
-FIXTURES = Path(__file__).resolve().parent / "spiders"
+SITES = [site.name for site in all_sites()]
 ARTICLE_KEYS = {"url", "title", "subtitle", "authors", "published_at", "ministries", "attachments", "body_start",
                 "body_end", "must_not_contain"}
 
 
 def _fixture_dir(name: str) -> Path:
-    folder = FIXTURES / name
+    site = site_named(name)
+    assert site is not None
+    folder = fixtures_dir(site)
     if not folder.is_dir():
-        pytest.fail(f"spider {name!r} has no fixture folder {folder} (see 'Add a spider in five steps' in README.md)")
+        pytest.fail(f"site {name!r} has no fixture folder {folder} (see 'Add a spider in five steps' in README.md)")
     return folder
+
+
+def test_every_registered_site_is_a_scrapy_spider() -> None:
+    assert spider_names() == SITES
+    for name in SITES:
+        assert spider_class(name).site is site_named(name)
 
 
 def _article_cases(folder: Path) -> list[Path]:
@@ -79,7 +89,7 @@ def discover(spider: ArchiveSpider, url: str, body: bytes) -> list[scrapy.Reques
     return [r for r in produced if r.callback == spider.parse_article]
 
 
-@pytest.mark.parametrize("name", spider_names())
+@pytest.mark.parametrize("name", SITES)
 def test_spider_discovers_its_saved_listing(name: str) -> None:
     folder = _fixture_dir(name)
     saved = _listing_file(folder)
@@ -95,7 +105,7 @@ def test_spider_discovers_its_saved_listing(name: str) -> None:
         assert request.meta["entry"].ministries == article["ministries"], request.url
 
 
-@pytest.mark.parametrize("name", spider_names())
+@pytest.mark.parametrize("name", SITES)
 def test_spider_extracts_its_saved_articles(name: str) -> None:
     folder = _fixture_dir(name)
     cases = _article_cases(folder)

@@ -19,37 +19,17 @@ from twisted.python.failure import Failure
 
 from crawler import runstats
 from crawler.items import PageItem
-from crawler.listings import Entry, ListPageRule, parse_feed, parse_list_page, parse_sitemap
+from crawler.listings import Entry, parse_feed, parse_list_page, parse_sitemap
 from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META, RetryLater, UnmirroredHost
 from crawler.neterrors import network_problem
 from crawler.urls import canonical_url
 from newsarchive.timewindow import Window, parse_day
 from pipelines.rejections import Kind
+from sites.model import FrameRule, ListSource
 
 LISTING_META = "newsarchive_listing"
 FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
 INNER_META = "newsarchive_inner_frame"
-
-
-@dataclass(frozen=True)
-class ListSource:
-    """A paginated HTML list: `template` has a {page} placeholder."""
-
-    template: str
-    rule: ListPageRule
-    first_page: int = 1
-
-
-@dataclass(frozen=True)
-class FrameRule:
-    """Pages whose body is only a placeholder while the text is shown in a frame (a document viewer).
-    The frame's content is fetched and inlined into the stored page, so extraction stays a function of
-    one html document and can be re-run without the network."""
-
-    body_css: str  # where the text should be
-    frame_css: str  # the iframe(s) that show it instead
-    inner_css: str = ""  # on the frame's page, a further iframe holding the content
-    placeholder_max_chars: int = 120  # a body longer than this is the text itself
 
 
 @dataclass
@@ -61,9 +41,10 @@ class ListingStatus:
 
 
 class ArchiveSpider(scrapy.Spider):
-    """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs)."""
+    """Subclasses set `name`, their sources and `article_pattern` (matched against canonical URLs);
+    crawler/spiders/registered.py makes one per site file in sites/."""
 
-    # sources: class attributes in a site file, or set per instance (korea_kr picks feeds from its arguments)
+    # sources: class attributes from the Site, or set per instance (korea_kr's `ministries` argument)
     feeds: Sequence[str] = ()
     sitemaps: Sequence[str] = ()
     list_sources: Sequence[ListSource] = ()

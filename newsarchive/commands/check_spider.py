@@ -81,6 +81,7 @@ def command(name: str, page: Path, url: str | None) -> None:
     from crawler.process import spider_names
     from pipelines.article import NotAnArticle
     from pipelines.extract import extract
+    from sites.registry import site_for_url
 
     names = spider_names()
     if name not in names:
@@ -89,6 +90,9 @@ def command(name: str, page: Path, url: str | None) -> None:
     url = url or _guess_url(page, html)
     if not url:
         raise click.UsageError("cannot tell the page's URL: give --url URL")
+    site = site_for_url(url)
+    if site is None or site.name != name:
+        click.echo(f"warning: {url} is not on {name}'s hosts: extracted without {name}'s profile", err=True)
     try:
         article = extract(html, url, source=name)
     except NotAnArticle as exc:

@@ -1,1 +1,0 @@
-"""newsarchive: a scheduled crawler and searchable archive of Korean government news."""

@@ -1,3 +1,0 @@
-from newsarchive.cli import main
-
-main()

@@ -1,1 +1,0 @@
-"""The parts of `pipelines.extract`: decoding, site profiles, container choice, pruning, dates, metadata."""
