@@ -17,6 +17,7 @@ from storage import repository as repo
 from storage.db import transaction
 from storage.models import Article
 from tests.search_fixtures import build_archive as build_korea_kr
+from tests.search_fixtures import make_record
 from tests.site.content_etoday import STORIES, Story
 from tests.site.etoday_article import BASE, article_html
 from tests.site.expected import kst
@@ -59,6 +60,7 @@ def build_web_archive(db_url: str) -> WebArchive:
     ids["republished"], ids["same_topic"] = ids[f"story:{REPUBLISHED.id}"], ids[f"story:{SAME_TOPIC.id}"]
     _revise(db_url, ids["same_topic"])
     ids.update(build_korea_kr(db_url))
+    _briefings(db_url)
     _runs(db_url)
     return WebArchive(db_url, ids)
 
@@ -76,6 +78,28 @@ def _revise(db_url: str, article_id: int) -> None:
         revise(session, row, edited, Fetch(b"<html>edited</html>", "utf-8"))
 
 
+BRIEFING_MINISTRIES = ("행정안전부", "고용노동부", "교육부")
+BRIEFINGS = 24
+"""Weekly 정책 브리핑 releases from korea_kr, two each Monday from 2026-01-05 (10:00 and 08:30 KST, which
+is still Sunday in UTC), ministries in turn:
+more than one page of results, and a known timeline."""
+
+
+def briefing_day(n: int) -> date:
+    return date(2026, 1, 5) + timedelta(weeks=n // 2)  # two a week, twelve weeks
+
+
+def _briefings(db_url: str) -> None:
+    with transaction(db_url) as session:
+        for n in range(BRIEFINGS):
+            ministry = BRIEFING_MINISTRIES[n % len(BRIEFING_MINISTRIES)]
+            published = kst(briefing_day(n), 0, "10:00" if n % 2 == 0 else "08:30")
+            body = (f"{ministry}는 제{n + 1}차 정책 브리핑에서 국정과제 {n + 1}건의 추진 상황을 설명했다. "
+                    f"이번 브리핑 번호는 {1000 + n}이다.")
+            record = make_record(500 + n, f"정책 브리핑 {n + 1}차", body, published, [ministry], "브리핑")
+            repo.add_article(session, record, f"<html><body><p>{body}</p></body></html>".encode(), "utf-8")
+
+
 def _runs(db_url: str) -> None:
     with transaction(db_url) as session:
         done = repo.create_run(session, "etoday")
@@ -83,7 +107,3 @@ def _runs(db_url: str) -> None:
                         reasons={"not an article": 1}, status="finished", finished=True)
         failed = repo.create_run(session, "korea_kr")
         repo.update_run(session, failed.id, status="failed", reason="all listings failed", finished=True)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
