@@ -11,7 +11,7 @@ from markupsafe import Markup
 from newsarchive.web.timeline_view import Timeline
 
 WIDTH, HEIGHT = 960, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 56, 44, 16, 40
 COLOURS = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7e8c", "#57606a", "#953800")
 
 
