@@ -68,13 +68,18 @@ def run_search(db_url: str, params: SearchParams) -> SearchPage:
     if not params.q:
         raise WebError(400, "empty query: give at least one word")
     wanted = params.page * PAGE_SIZE + 1  # one more, to know whether a next page exists
-    limit = min(wanted * 5 if params.collapse else wanted, MAX_LIMIT)
     try:
-        hits = search(db_url, params.q, limit=limit, **params.filters.kwargs())  # type: ignore[arg-type]
         total = count_matches(db_url, params.q, **params.filters.kwargs())  # type: ignore[arg-type]
+        # Collapsing folds copies together, so it may need to look further down the ranking; most
+        # results have no copies, so twice the page first (each hit costs a snippet and a BM25 score).
+        for factor in ((2, 5) if params.collapse else (1,)):
+            limit = min(wanted * factor, MAX_LIMIT)
+            hits = search(db_url, params.q, limit=limit, **params.filters.kwargs())  # type: ignore[arg-type]
+            ranked = _collapse(db_url, hits) if params.collapse else [Result(hit, 1) for hit in hits]
+            if len(ranked) >= wanted or len(hits) < limit:
+                break
     except SearchError as exc:
         raise WebError(400, str(exc)) from None
-    ranked = _collapse(db_url, hits) if params.collapse else [Result(hit, 1) for hit in hits]
     start = (params.page - 1) * PAGE_SIZE
     shown = ranked[start:start + PAGE_SIZE]
     has_next = len(ranked) > start + PAGE_SIZE and params.page < MAX_PAGE
