@@ -49,6 +49,7 @@ def test_filters_and_total_agree_with_search(archive: WebArchive) -> None:
     assert all(since <= c.start <= until for c in counted)
     assert count_matches(url, "브리핑 -행정안전부") == len(search(url, "브리핑 -행정안전부", limit=100))
     assert count_matches(url, "브리핑", since=date(2030, 1, 1)) == 0
+    assert count_matches(url, "브리핑", at_most=5) == 5 and count_matches(url, "브리핑", at_most=500) == BRIEFINGS
     assert count_timeline(url, "브리핑", since=briefing_day(30) + timedelta(days=400)) == []
 
 

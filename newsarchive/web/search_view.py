@@ -11,6 +11,9 @@ from storage.search import SearchError, SearchHit, search
 from storage.search.api import MAX_LIMIT
 from storage.search.timeline import count_matches
 
+COUNT_CAP = 10_000
+"""Matches are counted up to this many ("10,000+"): an exact count of a common word costs time."""
+
 Parts = list[tuple[str, bool]]
 """Text cut at the highlight spans: (piece, matched)."""
 
@@ -49,7 +52,11 @@ class Result:
 class SearchPage:
     params: SearchParams
     results: list[Result]
-    total: int  # articles matching, all of them
+    total: int  # articles matching, up to COUNT_CAP
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}+" if self.total >= COUNT_CAP else f"{self.total:,}"
     has_next: bool
 
     @property
@@ -60,6 +67,7 @@ class SearchPage:
         p = self.params
         return {"query": p.q, "filters": {k: str(v) if v else None for k, v in p.filters.kwargs().items()},
                 "page": p.page, "page_size": PAGE_SIZE, "collapse": p.collapse, "total": self.total,
+                "total_is_lower_bound": self.total >= COUNT_CAP,
                 "has_next": self.has_next, "next": p.url("/api/search", page=p.page + 1) if self.has_next else None,
                 "results": [r.to_dict() for r in self.results]}
 
@@ -69,7 +77,8 @@ def run_search(db_url: str, params: SearchParams) -> SearchPage:
         raise WebError(400, "empty query: give at least one word")
     wanted = params.page * PAGE_SIZE + 1  # one more, to know whether a next page exists
     try:
-        total = count_matches(db_url, params.q, **params.filters.kwargs())  # type: ignore[arg-type]
+        total = count_matches(db_url, params.q, at_most=COUNT_CAP,
+                              **params.filters.kwargs())  # type: ignore[arg-type]
         # Collapsing folds copies together, so it may need to look further down the ranking; most
         # results have no copies, so twice the page first (each hit costs a snippet and a BM25 score).
         for factor in ((2, 5) if params.collapse else (1,)):

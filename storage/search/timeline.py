@@ -75,13 +75,16 @@ def count_timeline(db_url: str, query: str, *, bucket: Bucket = "day", split: Sp
 
 
 def count_matches(db_url: str, query: str, *, source: str | None = None, ministry: str | None = None,
-                  since: date | None = None, until: date | None = None, section: str | None = None) -> int:
-    """How many articles match (all of them, where search() ranks only the newest candidates)."""
+                  since: date | None = None, until: date | None = None, section: str | None = None,
+                  at_most: int | None = None) -> int:
+    """How many articles match (all of them, where search() ranks only the newest candidates), or
+    `at_most` when there are at least that many: counting a word in half the archive costs time."""
     parsed = parse(query)
     where = build_filters(source, ministry, since, until, section)
 
     def run(conn: Connection, ids_sql: str, params: dict[str, str]) -> int:
-        return int(conn.execute(text(f"SELECT count(*) FROM ({ids_sql}) AS matches"), params).scalar() or 0)
+        limited = f"{ids_sql} LIMIT {int(at_most)}" if at_most is not None else ids_sql
+        return int(conn.execute(text(f"SELECT count(*) FROM ({limited}) AS matches"), params).scalar() or 0)
 
     return _with_matches(db_url, parsed, where, run)
 
