@@ -1,7 +1,9 @@
 """Extraction benchmark: newsarchive's extractor vs plain trafilatura, side by side, in one run.
 
 Pages: every golden fixture under tests/fixtures/extraction/ (expected JSON beside it) and every page
-of ../shared/corpus whose expected/ file carries a body. Prints one table and a summary line.
+of ../shared/corpus whose expected/ file carries a body. Prints one table and a summary line: body F1,
+furniture, title, date, and the exact-match rate of subtitle and authors (plain trafilatura has no
+subtitle field: it scores only where a page has none).
 
     python bench/extraction.py [--corpus PATH] [--fixtures PATH]
 """
@@ -48,6 +50,8 @@ class Case:
     title: str | None = None
     published: datetime | None = None
     must_not: list[str] = field(default_factory=list)
+    subtitle: str | None = None
+    authors: list[str] | None = None
 
 
 def tokens(text: str) -> Counter[str]:
@@ -87,6 +91,8 @@ def fixture_cases(root: Path) -> list[Case]:
                 expected.get("title"),
                 parse_when(expected.get("published_at")),
                 expected.get("must_not_contain", []),
+                expected.get("subtitle"),
+                expected.get("authors"),
             )
         )
     return cases
@@ -151,8 +157,10 @@ def site_cases(today: date) -> list[Case]:
         if page is None:
             continue
         published = None if item.page_date_only else item.published
+        # the site's korea.kr truth names no issuing department, so only etoday's reporters are scored
+        authors = list(item.authors) if item.source == "etoday" else None
         cases.append(Case(f"site-{target.rsplit('/', 1)[-1][-24:]}", f"site:{item.source}", page.body, item.url,
-                          item.body_text, item.title, published))
+                          item.body_text, item.title, published, subtitle=item.subtitle, authors=authors))
     return cases
 
 
@@ -160,9 +168,10 @@ def run_newsarchive(case: Case) -> tuple[dict[str, Any], float]:
     start = time.perf_counter()
     try:
         article = extract(case.html, case.url)
-        result = {"title": article.title, "body": article.body, "published": article.published_at}
+        result = {"title": article.title, "body": article.body, "published": article.published_at,
+                  "subtitle": article.subtitle, "authors": article.authors}
     except NotAnArticle as exc:
-        result = {"title": "", "body": "", "published": None, "error": exc.reason}
+        result = {"title": "", "body": "", "published": None, "subtitle": "", "authors": [], "error": exc.reason}
     return result, (time.perf_counter() - start) * 1000
 
 
@@ -173,12 +182,14 @@ def run_trafilatura(case: Case) -> tuple[dict[str, Any], float]:
     )
     elapsed = (time.perf_counter() - start) * 1000
     if doc is None:
-        return {"title": "", "body": "", "published": None}, elapsed
+        return {"title": "", "body": "", "published": None, "subtitle": "", "authors": []}, elapsed
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     published = None
     if data.get("date"):
         published = parse_when(str(data["date"]))
-    return {"title": data.get("title") or "", "body": data.get("text") or "", "published": published}, elapsed
+    authors = [a.strip() for a in re.split(r"[;,]", data.get("author") or "") if a.strip()]
+    return {"title": data.get("title") or "", "body": data.get("text") or "", "published": published,
+            "subtitle": "", "authors": authors}, elapsed
 
 
 def score(case: Case, result: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +207,10 @@ def score(case: Case, result: dict[str, Any]) -> dict[str, Any]:
         date_ok = got is not None and got.replace(second=0, microsecond=0) == case.published.replace(
             second=0, microsecond=0
         )
-    return {"f1": f1, "leaks": leaks, "title": title_ok, "date": date_ok}
+    subtitle_ok = None if case.subtitle is None else result["subtitle"] == case.subtitle
+    authors_ok = None if case.authors is None else result["authors"] == case.authors
+    return {"f1": f1, "leaks": leaks, "title": title_ok, "date": date_ok, "subtitle": subtitle_ok,
+            "authors": authors_ok}
 
 
 def main() -> None:
@@ -206,7 +220,12 @@ def main() -> None:
     args = parser.parse_args()
     shared = corpus_cases(args.corpus) if args.corpus.exists() else []
     # fixture copies of shared corpus pages are scored once, against the shipped gold
-    cases = [c for c in fixture_cases(args.fixtures) if c.name not in {s.name for s in shared}] + shared
+    fixtures = fixture_cases(args.fixtures)
+    for case in shared:  # the fixture copy states the page's subtitle and authors
+        copy = next((c for c in fixtures if c.name == case.name), None)
+        if copy is not None:
+            case.subtitle, case.authors = copy.subtitle, copy.authors
+    cases = [c for c in fixtures if c.name not in {s.name for s in shared}] + shared
     cases += site_cases(datetime.now(KST).date())
     if cases:
         extract(cases[0].html, cases[0].url)  # warm imports and caches
@@ -220,7 +239,7 @@ def main() -> None:
         rows.append((case, score(case, na), score(case, tr), na_ms, tr_ms))
     header = (
         f"{'page':44} {'group':18} {'F1 na':>6} {'F1 tr':>6} {'furn na':>7} {'furn tr':>7} "
-        f"{'title':>9} {'date':>9} {'ms na':>6} {'ms tr':>6}"
+        f"{'title':>9} {'date':>9} {'subtitle':>9} {'authors':>9} {'ms na':>6} {'ms tr':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -234,7 +253,9 @@ def main() -> None:
         print(
             f"{case.name[:44]:44} {case.group[:18]:18} {f_na:>6} {f_tr:>6} {len(na['leaks']):>7} "
             f"{len(tr['leaks']):>7} {mark(na['title']) + '/' + mark(tr['title']):>9} "
-            f"{mark(na['date']) + '/' + mark(tr['date']):>9} {na_ms:6.1f} {tr_ms:6.1f}"
+            f"{mark(na['date']) + '/' + mark(tr['date']):>9} "
+            f"{mark(na['subtitle']) + '/' + mark(tr['subtitle']):>9} "
+            f"{mark(na['authors']) + '/' + mark(tr['authors']):>9} {na_ms:6.1f} {tr_ms:6.1f}"
         )
     print("-" * len(header))
 
@@ -259,11 +280,14 @@ def main() -> None:
         furn = sum(1 for r in results if r["leaks"])
         titles: list[bool] = [r["title"] for r in results if r["title"] is not None]
         dates = [r["date"] for r in results if r["date"] is not None]
+        subtitles = [r["subtitle"] for r in results if r["subtitle"] is not None]
+        authors = [r["authors"] for r in results if r["authors"] is not None]
         times = sorted(ms[key])
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
         print(
             f"SUMMARY {side:12} pages={len(results)} furniture_pages={furn} "
             f"titles_exact={sum(titles)}/{len(titles)} dates_minute={sum(dates)}/{len(dates)} "
+            f"subtitles_exact={sum(subtitles)}/{len(subtitles)} authors_exact={sum(authors)}/{len(authors)} "
             f"median_ms={statistics.median(times):.1f} p95_ms={p95:.1f}"
         )
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
 
-from newsarchive.timewindow import KST
+from pipelines.extraction.kodate import parse_datetime
 from pipelines.ministries import resolve_ministry
 
 
@@ -21,40 +20,6 @@ class Entry:
     listed_at: datetime | None = None
     title: str = ""
     ministries: list[str] = field(default_factory=list)
-
-
-_DATE_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})\.?"
-               r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"),
-    re.compile(r"(?P<y>\d{4})년\s*(?P<m>\d{1,2})월\s*(?P<d>\d{1,2})일(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2}))?"),
-)
-
-
-def parse_listing_date(text: str | None) -> datetime | None:
-    """RFC 822 (RSS), ISO 8601 (sitemaps, Atom) or Korean list formats; naive times are KST."""
-    if not text:
-        return None
-    text = text.strip()
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return value if value.tzinfo else value.replace(tzinfo=KST)
-    except ValueError:
-        pass
-    try:
-        value = parsedate_to_datetime(text)
-        return value if value.tzinfo else value.replace(tzinfo=KST)
-    except (TypeError, ValueError, IndexError):
-        pass
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            parts = {k: int(v) for k, v in match.groupdict().items() if v}
-            try:
-                return datetime(parts["y"], parts["m"], parts["d"], parts.get("H", 0), parts.get("M", 0),
-                                parts.get("S", 0), tzinfo=KST)
-            except ValueError:
-                return None
-    return None
 
 
 def _parse_xml(data: bytes) -> etree._Element | None:
@@ -99,7 +64,7 @@ def parse_feed(data: bytes, base_url: str) -> list[Entry]:
         if not link:
             continue
         when = _child_text(node, "pubDate", "date", "published", "updated", "issued")
-        entries.append(Entry(url=urljoin(base_url, link), listed_at=parse_listing_date(when),
+        entries.append(Entry(url=urljoin(base_url, link), listed_at=parse_datetime(when),
                              title=_child_text(node, "title")))
     return entries
 
@@ -120,7 +85,7 @@ def parse_sitemap(data: bytes, base_url: str) -> tuple[list[Entry], list[str]]:
             nested.append(urljoin(base_url, loc))
         elif name == "url":
             when = _child_text(node, "publication_date") or _child_text(node, "lastmod")
-            entries.append(Entry(url=urljoin(base_url, loc), listed_at=parse_listing_date(when),
+            entries.append(Entry(url=urljoin(base_url, loc), listed_at=parse_datetime(when),
                                  title=_child_text(node, "title")))
     return entries, nested
 
@@ -154,6 +119,6 @@ def parse_list_page(html: str, base_url: str, rule: ListPageRule) -> list[Entry]
         title = " ".join(t.strip() for t in row.css(rule.title + " ::text").getall()).strip() if rule.title else ""
         date_text = " ".join(row.css(rule.date + " ::text").getall()) if rule.date else ""
         ministry = resolve_ministry(row.css(rule.ministry + " ::text").get() or "") if rule.ministry else None
-        entries.append(Entry(url=urljoin(base_url, href), listed_at=parse_listing_date(date_text),
+        entries.append(Entry(url=urljoin(base_url, href), listed_at=parse_datetime(date_text),
                              title=re.sub(r"\s+", " ", title), ministries=[ministry] if ministry else []))
     return entries

@@ -137,9 +137,10 @@ FIXTURE_README = """Fixtures for the `{name}` spider; tests/test_spiders.py fail
    left in the body (exit status 1). If fields are wrong, add a site profile
    (see "Add a spider in five steps" in README.md).
 3. Write `press-release.expected.json` (keys sorted) with what a reader sees on the page:
-       {{"attachments": [{{"name": "…hwpx", "url": "https://…"}}], "body_end": "last words of the body",
-        "body_start": "first words of the body", "ministries": ["…부"], "must_not_contain": ["공공누리"],
-        "published_at": "2026-03-03T12:00:00+09:00", "title": "…", "url": "{article_url}"}}
+       {{"attachments": [{{"name": "…hwpx", "url": "https://…"}}], "authors": ["…부 …과"],
+        "body_end": "last words of the body", "body_start": "first words of the body", "ministries": ["…부"],
+        "must_not_contain": ["공공누리"], "published_at": "2026-03-03T12:00:00+09:00", "subtitle": "",
+        "title": "…", "url": "{article_url}"}}
 4. Save the listing as `listing.xml` (feed or sitemap) or `listing.html` (list page):
        {listing}
 5. Write `listing.expected.json`: the listing's URL, a date window and the article URLs (canonical form)

@@ -13,18 +13,25 @@ from lxml.html import HtmlElement, document_fromstring, fragment_fromstring
 
 from crawler.urls import canonical_url
 from pipelines.article import Article, NotAnArticle
+from pipelines.extraction.authors import authors_of, issuing_department
 from pipelines.extraction.body import body_lines
 from pipelines.extraction.container import find_container
 from pipelines.extraction.decode import decode_html
 from pipelines.extraction.furniture import link_text_length, loose_classes, prune, selector, text_of
 from pipelines.extraction.jsonld import news_article
 from pipelines.extraction.lines import clean_lines, strip_end_mark
-from pipelines.extraction.media import attachments_of, images_of
-from pipelines.extraction.metadata import authors_of, language_of, section_of, title_of
+from pipelines.extraction.media import attach_caption_lines, attachments_of, images_of, is_photo_credit
+from pipelines.extraction.metadata import language_of, section_of, title_of
 from pipelines.extraction.pagedates import page_dates
 from pipelines.extraction.profiles import KOREA_KR, SiteProfile, profile_for
 from pipelines.extraction.scriptpayload import Payload, find_payload
-from pipelines.extraction.subtitle import leading_subtitles, near_title, split_html_lines, take_subtitles
+from pipelines.extraction.subtitle import (
+    decks_before,
+    leading_subtitles,
+    near_title,
+    split_html_lines,
+    take_subtitles,
+)
 from pipelines.ministries import find_ministries, resolve_ministry
 
 MIN_BODY_CHARS = 60
@@ -123,6 +130,14 @@ def _page_ministries(doc: HtmlElement, profile: SiteProfile | None) -> list[str]
     return found
 
 
+def _issuer(doc: HtmlElement, profile: SiteProfile | None, page_ministries: list[str]) -> str:
+    """`<ministry> <담당 부서>` on press-release sites (see authors.py); "" elsewhere."""
+    if profile is None or not profile.department:
+        return ""
+    own = resolve_ministry(profile.site_names[0]) if profile.site_names else None
+    return issuing_department(doc, profile, next(iter(page_ministries), own or ""))
+
+
 def extract(
     html: bytes | str,
     url: str,
@@ -162,18 +177,26 @@ def extract(
     _reject(doc, container, url, title, page_text)
     assert container is not None
 
-    subtitles = take_subtitles(container, profile.subtitle if profile else ())
+    subtitles = decks_before(doc, container, profile.deck) if profile else []
+    subtitles += [d for d in take_subtitles(container, profile.subtitle if profile else ()) if d not in subtitles]
     if payload and (payload.fields.get("subTitle") or payload.fields.get("subtitle")):
         subtitles = split_html_lines(payload.fields.get("subTitle") or payload.fields.get("subtitle", ""))
     images, captions = images_of(doc, container, url)
     had_photo = container.find(".//img") is not None
     attachments = attachments_of(doc, url)  # before pruning: file boxes can sit inside the container
+    # before pruning: the reporter's signature and the 담당 부서 row can sit inside the container
+    closing_text = text_of(container)[-1500:]
+    page_ministries = _page_ministries(doc, profile)
+    department = _issuer(doc, profile, page_ministries)
     prune(container, profile.remove if profile else ())
-    lines = body_lines(container)
+    lines = attach_caption_lines(body_lines(container), images)
     while lines and title and lines[0].strip() == title:
         lines = lines[1:]
+    # a photo credit is a caption: never a subtitle, never a body line
+    lines = [line for line in lines if line not in captions and not is_photo_credit(line)]
     leading, lines = leading_subtitles(lines)
     subtitles += [d for d in (*near_title(doc, title), *leading) if d not in subtitles]
+    subtitles = [d for d in subtitles if d not in captions and not is_photo_credit(d)]
     lines = [line for line in lines if line not in subtitles]
     lines = clean_lines(lines, captions)
     lines = [strip_end_mark(line) for line in lines]
@@ -183,9 +206,12 @@ def extract(
 
     subtitle = "\n".join(subtitles)
     published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
-    ministries = list(
-        dict.fromkeys([*_page_ministries(doc, profile), *find_ministries(title, subtitle, body)])
+    ministries = list(dict.fromkeys([*page_ministries, *find_ministries(title, subtitle, body)]))
+    authors = authors_of(
+        doc, ld, header_text, payload.writers if payload else [], markup, profile, closing_text
     )
+    if not authors and department:
+        authors = [department]
     return Article(
         url=url,
         canonical_url=canonical_url(url),
@@ -195,7 +221,7 @@ def extract(
         body=body,
         published_at=published,
         modified_at=modified,
-        authors=authors_of(doc, ld, header_text, payload.writers if payload else [], markup),
+        authors=authors,
         section=section_of(doc, profile, ld, payload.fields.get("sectionName", "") if payload else ""),
         images=images,
         language=language_of(doc, body),

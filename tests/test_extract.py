@@ -90,7 +90,8 @@ def test_golden_page(page: Path) -> None:
     if "image_captions" in expected:
         assert [i.caption for i in article.images if i.caption] == expected["image_captions"]
         for caption in expected["image_captions"]:
-            assert caption not in body
+            # a short caption ("박채규 대표") also occurs in the text itself: then only never as a line
+            assert caption not in (body if len(caption) >= 30 else body.splitlines())
     if "attachments" in expected:
         assert [a.name for a in article.attachments] == expected["attachments"]
     record = article.to_dict()

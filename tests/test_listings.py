@@ -1,18 +1,10 @@
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from crawler.listings import ListPageRule, parse_feed, parse_list_page, parse_listing_date, parse_sitemap
+from crawler.listings import ListPageRule, parse_feed, parse_list_page, parse_sitemap
 
 KST = timezone(timedelta(hours=9))
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction" / "corpus"
-
-
-def test_listing_dates() -> None:
-    assert parse_listing_date("Tue, 02 Apr 2024 09:30:00 +0900") == datetime(2024, 4, 2, 9, 30, tzinfo=KST)
-    assert parse_listing_date("2024-04-02T00:30:00Z") == datetime(2024, 4, 2, 9, 30, tzinfo=KST)
-    assert parse_listing_date("2025-03-21 15:10") == datetime(2025, 3, 21, 15, 10, tzinfo=KST)
-    assert parse_listing_date("2026.01.07") == datetime(2026, 1, 7, tzinfo=KST)
-    assert parse_listing_date("어제") is None
 
 
 def test_rss_and_atom() -> None:

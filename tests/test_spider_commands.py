@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -103,6 +104,23 @@ def test_check_spider_flags_furniture_left_in_the_body(tmp_path: Path) -> None:
     result = cli("check-spider", "mois", str(saved), "--url", url)
     assert result.returncode == 1
     assert "licence box" in result.stderr and "공공누리 출처표시" in result.stderr
+
+
+def test_check_spider_scores_subtitle_and_authors_against_the_expected_json(tmp_path: Path) -> None:
+    folder = FIXTURES / "etoday"
+    page = tmp_path / "etoday-2343297.html"
+    page.write_bytes((folder / "etoday-2343297.html").read_bytes())
+    expected = json.loads((folder / "etoday-2343297.expected.json").read_text(encoding="utf-8"))
+    (tmp_path / "etoday-2343297.expected.json").write_text(json.dumps(expected), encoding="utf-8")
+    right = cli("check-spider", "etoday", str(page))
+    assert right.returncode == 0, right.stderr
+    assert "expected fields: 5/5 match (title, subtitle, authors, published_at, ministries)" in right.stdout
+    wrong = {**expected, "authors": ["김나은", "이투데이"], "subtitle": "(로이터연합뉴스)"}
+    (tmp_path / "etoday-2343297.expected.json").write_text(json.dumps(wrong), encoding="utf-8")
+    result = cli("check-spider", "etoday", str(page))
+    assert result.returncode == 1
+    assert "subtitle differs from etoday-2343297.expected.json: expected '(로이터연합뉴스)'" in result.stderr
+    assert "authors differs" in result.stderr and "expected fields: 3/5 match" in result.stdout
 
 
 def test_check_spider_needs_a_url_and_a_known_spider(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Every registered spider must ship saved pages with expected output (tests/spiders/<name>/):
 
 - at least one article page `<stem>.html` with `<stem>.expected.json`: extraction must give that title,
-  date, ministries and attachments, a body with that start and end, and none of the furniture strings;
+  subtitle, authors, date, ministries and attachments, a body with that start and end, and none of the
+  furniture strings;
 - one saved listing `listing.<ext>` (feed, sitemap or list page) with `listing.expected.json`: the spider's
   own parse method, run on the saved bytes, must request exactly those article URLs.
 
@@ -24,8 +25,8 @@ from crawler.spiders.base import ArchiveSpider, ListSource
 from pipelines.extract import extract
 
 FIXTURES = Path(__file__).resolve().parent / "spiders"
-ARTICLE_KEYS = {"url", "title", "published_at", "ministries", "attachments", "body_start", "body_end",
-                "must_not_contain"}
+ARTICLE_KEYS = {"url", "title", "subtitle", "authors", "published_at", "ministries", "attachments", "body_start",
+                "body_end", "must_not_contain"}
 
 
 def _fixture_dir(name: str) -> Path:
@@ -107,6 +108,8 @@ def test_spider_extracts_its_saved_articles(name: str) -> None:
         page = case.with_name(case.name.removesuffix(".expected.json") + ".html")
         article = extract(page.read_bytes(), expected["url"], source=name)
         assert article.title == expected["title"], case.name
+        assert article.subtitle == expected["subtitle"], case.name
+        assert article.authors == expected["authors"], case.name
         published = article.published_at.isoformat() if article.published_at else None
         assert published == expected["published_at"], case.name
         assert article.ministries == expected["ministries"], case.name

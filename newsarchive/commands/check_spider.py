@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,15 +37,29 @@ def suspect_lines(body: str) -> list[tuple[int, str, str]]:
     return found
 
 
+# Fields scored against PAGE's .expected.json when there is one.
+SCORED = ("title", "subtitle", "authors", "published_at", "ministries")
+
+
+def _expected(page: Path) -> dict[str, Any]:
+    """PAGE's .expected.json (`press-release.expected.json` beside `press-release.html`), or {}."""
+    path = page.with_name(page.stem + ".expected.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def mismatches(data: dict[str, Any], expected: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, expected, extracted) for every scored field the expected JSON states and the page misses."""
+    return [(key, expected[key], data[key]) for key in SCORED if key in expected and data[key] != expected[key]]
+
+
 def _guess_url(page: Path, html: bytes) -> str | None:
-    expected = page.with_name(page.stem + ".expected.json")
-    if expected.exists():
-        try:
-            url = json.loads(expected.read_text(encoding="utf-8")).get("url")
-        except (ValueError, AttributeError):
-            url = None
-        if isinstance(url, str) and url:
-            return url
+    url = _expected(page).get("url")
+    if isinstance(url, str) and url:
+        return url
     head = html[:20000].decode("utf-8", "replace")
     for pattern in (r'<link[^>]+rel=["\']canonical["\'][^>]+href=["\']([^"\']+)',
                     r'<meta[^>]+property=["\']og:url["\'][^>]+content=["\']([^"\']+)'):
@@ -60,7 +75,9 @@ def _guess_url(page: Path, html: bytes) -> str | None:
 @click.option("--url", default=None, help="The page's real URL (default: from PAGE's .expected.json or its "
                                           "canonical link).")
 def command(name: str, page: Path, url: str | None) -> None:
-    """Extract PAGE as spider NAME would and print it field by field; exit 1 on suspected furniture."""
+    """Extract PAGE as spider NAME would and print it field by field; exit 1 on suspected furniture
+    or a field (title, subtitle, authors, date, ministries) that differs
+    from PAGE's .expected.json."""
     from crawler.process import spider_names
     from pipelines.article import NotAnArticle
     from pipelines.extract import extract
@@ -91,10 +108,21 @@ def command(name: str, page: Path, url: str | None) -> None:
     click.echo(f"{'body':<14} {len(lines)} lines, {len(article.body)} characters")
     for number, line in enumerate(lines, start=1):
         click.echo(f"  {number:>3}  {line}")
+    failed = False
     suspects = suspect_lines(article.body)
     if suspects:
         click.echo(f"suspected furniture in the body ({len(suspects)}):", err=True)
         for number, label, line in suspects:
             click.echo(f"  line {number} ({label}): {line[:100]}", err=True)
+        failed = True
+    else:
+        click.echo("no suspected furniture in the body")
+    expected = _expected(page)
+    wrong = mismatches(data, expected)
+    for key, want, got in wrong:
+        click.echo(f"{key} differs from {page.stem}.expected.json: expected {want!r}, got {got!r}", err=True)
+    scored = [key for key in SCORED if key in expected]
+    if scored:
+        click.echo(f"expected fields: {len(scored) - len(wrong)}/{len(scored)} match ({', '.join(scored)})")
+    if failed or wrong:
         raise SystemExit(1)
-    click.echo("no suspected furniture in the body")

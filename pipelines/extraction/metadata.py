@@ -1,4 +1,4 @@
-"""Title, authors, section and language of a page."""
+"""Title, section and language of a page (authors: authors.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.furniture import loose_classes, might_match, selector, text_of
-from pipelines.extraction.jsonld import names
+from pipelines.extraction.furniture import might_match, selector, text_of
 from pipelines.extraction.profiles import SiteProfile
 
 _TAIL = re.compile(r"^(?P<head>.+)(?:\s[-–—|:·]\s|\s?[|ㅣ]\s?|\s?::\s?)(?P<tail>[^|ㅣ:]{1,30}?)\s*$")
@@ -175,59 +174,6 @@ def title_of(
             return visible
         return stripped
     return ""
-
-
-# --- authors -------------------------------------------------------------------------------------
-
-_ROLE = r"(?:기자|특파원|선임기자|객원기자|인턴기자|통신원|논설위원|편집위원|에디터|PD)"
-_REPORTER = re.compile(r"([가-힣]{2,4})\s*" + _ROLE + r"(?![A-Za-z가-힣])")
-_AUTHOR_CLASSES = (
-    "article-writer-name",
-    "writer_name",
-    "reporter_name",
-    "journalist_name",
-    "media_end_head_journalist_name",
-    "byline_name",
-    "name_reporter",
-)
-
-
-_ORG = re.compile(r"(?:일보|신문|뉴스|방송|닷컴|미디어|통신|경제|투데이|데일리|청|부|처|시청|군청|구청)$")
-
-
-def clean_author(raw: str) -> list[str]:
-    """Names only: `서울=이정준 기자` → 이정준, `순천, 광양 구현모 기자 a@b` → 구현모."""
-    raw = re.sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " ", raw)
-    reporters = _REPORTER.findall(raw)
-    if reporters:
-        return reporters
-    raw = re.sub(r"^.*=", "", raw).strip(" ,·/")
-    if re.fullmatch(r"[가-힣]{2,4}", raw):
-        return [raw]
-    if re.fullmatch(r"[A-Z][a-zA-Z.'-]+(?: [A-Z][a-zA-Z.'-]+){1,3}", raw):
-        return [raw]
-    return []
-
-
-def authors_of(
-    doc: HtmlElement, ld: dict[str, Any], header_text: str, payload_writers: list[str], markup: str = ""
-) -> list[str]:
-    raw: list[str] = list(payload_writers)
-    raw += [text_of(el) for el in loose_classes(doc, _AUTHOR_CLASSES, markup)]
-    if might_match("dl.author dt.name", markup):
-        raw += [text_of(el) for el in selector("dl.author dt.name")(doc)]
-    raw += names(ld.get("author"))
-    raw += [
-        m
-        for m in meta(doc, "author", "article:author", "og:article:author", "dable:author", "byl")
-        if not m.startswith("http")
-    ]
-    found: list[str] = []
-    for item in raw:
-        found += [n for n in clean_author(item) if not _ORG.search(n)]
-    if not found and header_text:
-        found = _REPORTER.findall(header_text)[:3]
-    return list(dict.fromkeys(found))
 
 
 def section_of(

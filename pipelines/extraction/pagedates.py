@@ -7,8 +7,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.dates import best, labelled_date, parse_date
 from pipelines.extraction.furniture import selector
+from pipelines.extraction.kodate import best, labelled_date, parse_date
 
 _PUBLISHED_META = (
     "article:published_time",

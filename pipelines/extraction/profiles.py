@@ -16,6 +16,9 @@ class SiteProfile:
     container: tuple[str, ...]  # CSS selectors, first match wins
     title: tuple[str, ...] = ()
     subtitle: tuple[str, ...] = ()  # removed from the body, joined into `subtitle`
+    deck: tuple[str, ...] = ()  # subtitle elements under the headline, outside the container
+    author: tuple[str, ...] = ()  # reporter name elements (`홍길동 기자`)
+    department: tuple[str, ...] = ()  # blocks holding a `담당 부서` row: the issuing department
     header: tuple[str, ...] = ()  # where the 입력/수정 line and reporter line live
     section: tuple[str, ...] = ()
     ministry: tuple[str, ...] = ()  # the page names the issuing ministry here
@@ -36,6 +39,8 @@ ETODAY = SiteProfile(
         ".subtitle_box",
         ".sub_title",
     ),
+    deck=("h2.sub_title", ".subview_title"),
+    author=(".reporter_name", ".reporter_name_box", ".reporter_info .name", ".reporter_box .name"),
     header=(".news_dtail_view_top_wrap", ".view_top_container", ".article_header", "header"),
     section=(".location a", ".nav_location a", ".breadcrumb a"),
     remove=(
@@ -61,6 +66,7 @@ KOREA_KR = SiteProfile(
     header=("div.info", "div.article_head", "div.view_head"),
     section=(),
     ministry=("a[href*='ministryNewsList']", "div.info span.ministry", "div.info .source"),
+    department=(".charge_box", "table.tb_contact", "div.info"),
     remove=("div.view_info_box", "div.file_down", "div.satisfy", "div.kogl", ".article_footer"),
     placeholder_frame=True,
     site_names=("대한민국 정책브리핑", "정책브리핑", "korea.kr"),
@@ -73,6 +79,7 @@ MSIT = SiteProfile(
     container=(".board_view .view_cont", "div.view_cont"),
     title=(".view_head .title", ".view_head h2", "meta[property='og:title']"),
     header=(".view_head",),
+    department=(".view_head", "table.charge"),
     remove=(".view_file", ".file_list", ".satisfaction", ".kogl", ".btn_list"),
     site_names=("과학기술정보통신부",),
 )
@@ -83,6 +90,7 @@ MOIS = SiteProfile(
     container=(".board_view .view_cont", "div.view_cont", "div.bbs_view .substance"),
     title=(".view_head .subject", ".view_head h4", "meta[property='og:title']"),
     header=(".view_head", ".view_head .info"),
+    department=(".view_head", "table.charge"),
     remove=(".fileList", ".satisfaction", ".kogl", ".btn_list"),
     site_names=("행정안전부",),
 )

@@ -103,6 +103,25 @@ def near_title(doc: HtmlElement, title: str) -> list[str]:
     return []
 
 
+def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...]) -> list[str]:
+    """Deck lines a site puts under the headline, outside the article container (etoday's
+    `h2.sub_title`, two lines joined by `<br>`): only elements that come before the container."""
+    if not css:
+        return []
+    found = selector(", ".join(css))(doc)
+    if not found:
+        return []
+    order = {el: index for index, el in enumerate(doc.iter())}
+    start = order.get(container, len(order))
+    lines: list[str] = []
+    for el in found:
+        text = text_of(el)
+        if not text or len(text) > 400 or order.get(el, start) >= start or el.find(".//a") is not None:
+            continue
+        lines += render_text(el)
+    return list(dict.fromkeys(lines))
+
+
 def split_html_lines(value: str) -> list[str]:
     """`a<br>b` payload strings → lines."""
     value = re.sub(r"<br\s*/?>", "\n", value, flags=re.I)
