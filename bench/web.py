@@ -200,6 +200,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="measured time per page kind")
     parser.add_argument("--workers", type=int, default=2, help="server processes (newsarchive serve --workers)")
     parser.add_argument("--dir", default=None, help="keep the SQLite archive here and reuse it next time")
+    parser.add_argument("--no-sqlite", action="store_true", help="with --db: measure PostgreSQL only")
     parser.add_argument("--drive", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
@@ -218,17 +219,18 @@ def main() -> None:
     path = workdir / f"bench-web-{args.n}.db"
     url = f"sqlite:///{path}"
     columns: dict[str, dict[tuple[str, int], dict[str, Any]]] = {}
-    if not path.exists():
-        started = time.perf_counter()
-        build_archive(url, args.n, "sqlite")
-        print(f"SQLite archive of {args.n:,} articles built in {time.perf_counter() - started:.0f} s")
-    get_engine(url).dispose()
-    print(f"server: newsarchive serve --workers {args.workers}; {clients} closed-loop clients, "
-          f"{args.seconds:.0f} s per page kind; machine: {os.cpu_count()} CPUs", flush=True)
-    columns["SQLite"] = measure(url, paths, clients, args.seconds, args.workers)
-    if not args.dir:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if not (args.no_sqlite and args.db):
+        if not path.exists():
+            started = time.perf_counter()
+            build_archive(url, args.n, "sqlite")
+            print(f"SQLite archive of {args.n:,} articles built in {time.perf_counter() - started:.0f} s")
+        get_engine(url).dispose()
+        print(f"server: newsarchive serve --workers {args.workers}; {clients} closed-loop clients, "
+              f"{args.seconds:.0f} s per page kind; machine: {os.cpu_count()} CPUs", flush=True)
+        columns["SQLite"] = measure(url, paths, clients, args.seconds, args.workers)
+        if not args.dir:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
     if args.db:
         admin = create_engine(args.db.replace("postgresql://", "postgresql+psycopg://", 1),
                               isolation_level="AUTOCOMMIT")
