@@ -136,6 +136,10 @@ def test_pages_escape_crawled_text_and_forbid_inline_script(client: TestClient, 
     assert "script-src 'self'" in page.headers["content-security-policy"]
     results = client.get("/search", params={"q": "보안 점검"})
     assert "<script>alert" not in results.text and "&lt;script&gt;alert(1)" in results.text
+    # queries are shown on the chart, in its legend and in the form: tokens ignore the brackets
+    chart = client.get("/timeline", params=[("q", "<보안>"), ("q", "<b>브리핑")])
+    assert chart.status_code == 200 and chart.text.count("<polyline") == 2
+    assert "<보안>" not in chart.text and "<b>" not in chart.text and "&lt;보안&gt;" in chart.text
     error = client.get("/search", params={"q": "재난", "ministry": "<script>x</script>"})
     assert error.status_code == 400 and "<script>x" not in error.text and "unknown ministry" in error.text
 
