@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
-from storage.db import HEAD, DatabaseError, check_connection, normalise_url, redact, schema_revision
+from storage.db import HEAD, DatabaseError, get_engine, normalise_url, redact, schema_revision
 
 
 def read_only_url(url: str) -> str:
@@ -29,7 +31,13 @@ def open_read_only(url: str) -> str:
     """Check the archive can be read and its schema is current; returns the read-only URL. Raises
     DatabaseError (one line) otherwise: serving does not migrate."""
     ro_url = read_only_url(url)
-    engine = check_connection(ro_url)
+    engine = get_engine(ro_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(f"cannot open {redact(url)} read-only: {reason}") from exc
     revision = schema_revision(engine)
     if revision is None:
         raise DatabaseError(f"{redact(url)} holds no archive (no schema): run a crawl or "
