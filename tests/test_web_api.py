@@ -63,6 +63,16 @@ def test_article_with_cluster_revisions_and_raw_download(client: TestClient, arc
     assert raw.headers["content-disposition"].startswith("attachment") and "edited" in raw.text
 
 
+def test_attachments_link_only_to_web_addresses(client: TestClient, archive: WebArchive) -> None:
+    hit = client.get("/api/search", params={"q": "제1차 정책 브리핑"}).json()["results"][0]
+    data = client.get(f"/api/articles/{hit['id']}").json()
+    assert [(a["name"], a["link"]) for a in data["attachments"]] == [
+        ("브리핑 자료.hwpx", "https://www.korea.kr/file/briefing-1.hwpx"), ("<b>악성</b> 링크", None)]
+    page = client.get(f"/articles/{hit['id']}").text
+    assert 'href="https://www.korea.kr/file/briefing-1.hwpx"' in page
+    assert "javascript:" not in page and "&lt;b&gt;악성&lt;/b&gt; 링크" in page
+
+
 def test_timeline_compares_queries_splits_and_downloads_csv(client: TestClient) -> None:
     data = client.get("/api/timeline", params=[("q", "브리핑"), ("q", "양자컴퓨터"), ("interval", "week")]).json()
     assert [s["label"] for s in data["series"]] == ["브리핑", "양자컴퓨터"]

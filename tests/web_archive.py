@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pipelines import neardup
-from pipelines.article import content_hash
+from pipelines.article import Attachment, content_hash
 from pipelines.extract import extract
 from pipelines.revisions import Fetch, revise
 from storage import repository as repo
@@ -85,6 +85,11 @@ is still Sunday in UTC), ministries in turn:
 more than one page of results, and a known timeline."""
 
 
+ATTACHMENTS = [Attachment("브리핑 자료.hwpx", "https://www.korea.kr/file/briefing-1.hwpx"),
+               Attachment("<b>악성</b> 링크", "javascript:alert(4)")]
+"""The first briefing's: a file, and a link that must never become one."""
+
+
 def briefing_day(n: int) -> date:
     return date(2026, 1, 5) + timedelta(weeks=n // 2)  # two a week, twelve weeks
 
@@ -97,6 +102,8 @@ def _briefings(db_url: str) -> None:
             body = (f"{ministry}는 제{n + 1}차 정책 브리핑에서 국정과제 {n + 1}건의 추진 상황을 설명했다. "
                     f"이번 브리핑 번호는 {1000 + n}이다.")
             record = make_record(500 + n, f"정책 브리핑 {n + 1}차", body, published, [ministry], "브리핑")
+            if n == 0:
+                record = dataclasses.replace(record, attachments=ATTACHMENTS)
             repo.add_article(session, record, f"<html><body><p>{body}</p></body></html>".encode(), "utf-8")
 
 
