@@ -23,6 +23,7 @@ COMMANDS = {
     "extract": "Extract one saved page and print the article as JSON.",
     "reextract": "Re-run extraction over the stored raw html.",
     "search": "Search the archive.",
+    "serve": "Browse and search the archive in a web browser (read-only).",
     "show": "Show one article in full.",
     "schedule": "Run the nightly schedule as a foreground service.",
     "health": "Flag spiders that stopped producing articles.",

@@ -86,27 +86,44 @@ def history(session: Session, row: Article) -> list[Version]:
     return [Version(r.number, r.title, r.body, r.modified_at, r.fetched_at) for r in revs]
 
 
+Segment = tuple[str, str]
+"""A piece of a word diff: ("same" | "removed" | "added" | "gap", text); a gap is the "…" of text left out."""
+
+
+def diff_segments(old: str, new: str, context: int = CONTEXT_WORDS) -> list[list[Segment]]:
+    """The changes between two texts over whitespace-separated words, one list of segments per change
+    with up to `context` unchanged words around it. Empty when the words are the same."""
+    a, b = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    changes = []
+    for group in matcher.get_grouped_opcodes(context):
+        parts: list[Segment] = [("gap", "…")] if group[0][1] > 0 else []
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                parts.append(("same", " ".join(a[i1:i2])))
+                continue
+            if i2 > i1:
+                parts.append(("removed", " ".join(a[i1:i2])))
+            if j2 > j1:
+                parts.append(("added", " ".join(b[j1:j2])))
+        if group[-1][2] < len(a):
+            parts.append(("gap", "…"))
+        changes.append(parts)
+    return changes
+
+
+_MARKS = {"removed": ("[-", "-]"), "added": ("{+", "+}")}
+
+
 def word_diff(old: str, new: str, context: int = CONTEXT_WORDS) -> list[str]:
     """The changes between two texts over whitespace-separated words, one line per change:
     `… context [-removed words-] {+added words+} context …`. Empty when the words are the same."""
-    a, b = old.split(), new.split()
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    lines = []
-    for group in matcher.get_grouped_opcodes(context):
-        parts: list[str] = []
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                parts.extend(a[i1:i2])
-                continue
-            if i2 > i1:
-                parts.append("[-" + " ".join(a[i1:i2]) + "-]")
-            if j2 > j1:
-                parts.append("{+" + " ".join(b[j1:j2]) + "+}")
-        first, last = group[0], group[-1]
-        lead = "… " if first[1] > 0 else ""
-        tail = " …" if last[2] < len(a) else ""
-        lines.append(lead + " ".join(parts) + tail)
-    return lines
+    def marked(kind: str, words: str) -> str:
+        start, end = _MARKS.get(kind, ("", ""))
+        return f"{start}{words}{end}"
+
+    return [" ".join(marked(kind, words) for kind, words in change if words)
+            for change in diff_segments(old, new, context)]
 
 
 def _when(moment: datetime | None) -> str:

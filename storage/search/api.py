@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from pipelines.ministries import resolve_ministry
 from storage.db import get_engine
 from storage.search.backends import postgres_search, sqlite_search
-from storage.search.filters import Filters
+from storage.search.filters import build_filters
 from storage.search.query import SearchError, parse
 from storage.search.snippet import Snippet, make_snippet, spans, term_pattern
 
@@ -57,14 +56,7 @@ def search(db_url: str, query: str, *, source: str | None = None, ministry: str 
     parsed = parse(query)
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit must be between 1 and {MAX_LIMIT}")
-    official = None
-    if ministry:
-        official = resolve_ministry(ministry)
-        if official is None:
-            raise SearchError(f"unknown ministry {ministry!r}: give an official name or abbreviation")
-    if since and until and since > until:
-        raise SearchError(f"--since {since} is after --until {until}")
-    where = Filters(source, official, since, until, section)
+    where = build_filters(source, ministry, since, until, section)
     engine = get_engine(db_url)
     run = postgres_search if engine.dialect.name == "postgresql" else sqlite_search
     try:

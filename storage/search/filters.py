@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 from newsarchive.timewindow import KST
 from storage.models import Article
 from storage.search.facets import date_tokens, name_token
+from storage.search.query import SearchError
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,22 @@ class Filters:
                 return None
             groups.append(days)
         return groups
+
+
+def build_filters(source: str | None = None, ministry: str | None = None, since: date | None = None,
+                  until: date | None = None, section: str | None = None) -> Filters:
+    """The filters of a search or a count; `ministry` an official name or abbreviation. Raises
+    SearchError for an unknown ministry or a reversed date range."""
+    from pipelines.ministries import resolve_ministry
+
+    official = None
+    if ministry:
+        official = resolve_ministry(ministry)
+        if official is None:
+            raise SearchError(f"unknown ministry {ministry!r}: give an official name or abbreviation")
+    if since and until and since > until:
+        raise SearchError(f"--since {since} is after --until {until}")
+    return Filters(source, official, since, until, section)
 
 
 def _archive_days(conn: Connection) -> tuple[date | None, date | None]:

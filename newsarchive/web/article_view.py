@@ -1,0 +1,80 @@
+"""The article page's and /api/articles/{id}'s data: the stored article as its reader needs it (dates
+in KST, ministries, attachments, clean body), its story cluster and its revisions with word diffs.
+The crawled html is never part of it: it is only offered as a plain-text download (raw_html)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from newsarchive.timewindow import KST
+from newsarchive.web.params import WebError
+from pipelines.revisions import diff_segments, history
+from storage import repository as repo
+from storage.clusters import cluster_of
+from storage.db import transaction
+
+
+def kst(moment: datetime | None) -> str | None:
+    """ISO 8601 with the +09:00 offset, to the minute."""
+    return moment.astimezone(KST).isoformat(timespec="minutes") if moment else None
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL if it may be a link (http or https); None for javascript:, data: and the like."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def article_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 18:
+        raise WebError(400, f"bad article id {value[:40]!r}: ids are whole numbers")
+    return int(value)
+
+
+def article_data(db_url: str, value: str) -> dict[str, Any]:
+    ident = article_id(value)
+    with transaction(db_url) as session:
+        row = repo.find_article(session, str(ident))
+        if row is None:
+            raise WebError(404, f"no article {ident} in the archive")
+        members = [m for m in cluster_of(session, row.id)]
+        versions = history(session, row)
+        revisions = []
+        for index, version in enumerate(versions):
+            before = versions[index - 1] if index else None
+            revisions.append({
+                "number": version.number, "title": version.title, "fetched_at": kst(version.fetched_at),
+                "modified_at": kst(version.modified_at), "words": len(version.body.split()),
+                "title_changes": diff_segments(before.title, version.title) if before else [],
+                "body_changes": diff_segments(before.body, version.body) if before else [],
+            })
+        return {
+            "id": row.id, "title": row.title, "subtitle": row.subtitle, "authors": list(row.authors or []),
+            "source": row.source, "section": row.section, "url": row.url, "canonical_url": row.canonical_url,
+            "link": safe_link(row.url), "published_at": kst(row.published_at),
+            "modified_at": kst(row.modified_at), "fetched_at": kst(row.fetched_at),
+            "ministries": list(row.ministries or []),
+            "attachments": [{"name": str(a.get("name") or a.get("url") or ""), "url": a.get("url"),
+                             "link": safe_link(a.get("url"))} for a in row.attachments or []],
+            "body": row.body, "paragraphs": [p for p in row.body.split("\n") if p.strip()],
+            "cluster": [{"id": m.article.id, "title": m.article.title, "source": m.article.source,
+                         "published_at": kst(m.article.published_at), "similarity": round(m.similarity, 3)}
+                        for m in members if m.article.id != row.id],
+            "revisions": revisions if len(revisions) > 1 else [],
+            "raw_html": f"/api/articles/{row.id}/raw" if row.raw is not None else None,
+        }
+
+
+def raw_html(db_url: str, value: str) -> tuple[int, bytes, str]:
+    """(id, the stored page, its encoding) for the download."""
+    ident = article_id(value)
+    with transaction(db_url) as session:
+        row = repo.find_article(session, str(ident))
+        if row is None:
+            raise WebError(404, f"no article {ident} in the archive")
+        raw = repo.raw_html(row)
+        if raw is None:
+            raise WebError(404, f"no raw html stored for article {ident}")
+        return row.id, raw, (row.raw.encoding if row.raw and row.raw.encoding else "utf-8")
