@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Any
 
 from scrapy import Spider, signals
@@ -53,7 +54,8 @@ class CrawlRunExtension:
                                             pid=os.getpid())
                 self.run_id = run.id
             else:
-                repository.update_run(session, self.run_id, pid=os.getpid(), status="running")
+                repository.update_run(session, self.run_id, pid=os.getpid(), host=socket.gethostname(),
+                                      status="running")
         spider.run_id = self.run_id  # type: ignore[attr-defined]
         self._loop = task.LoopingCall(self.flush)
         self._loop.start(self.flush_seconds, now=False)
