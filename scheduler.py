@@ -20,8 +20,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from newsarchive.config import REVISIT_SUFFIX, Config
 from newsarchive.service.launcher import Launcher, RunOutcome, reconcile_orphans
-from newsarchive.service.timing import ShiftedTrigger, load_jobs, needs_catch_up, zone
+from newsarchive.service.timing import ShiftedTrigger, load_jobs, needs_catch_up, previous_fire, zone
 from storage.db import redact, transaction
+from storage.joblock import job_lock
 from storage.models import CrawlRun
 from storage.repository import list_runs
 
@@ -79,11 +80,20 @@ class Service:
         with self._idle:
             self._active += 1
         try:
-            other = self.launcher.active_run(spider)
-            if other is not None:
-                log.warning("%s: trigger skipped, run %d is still active in another process", spider, other)
-                return None
-            return self.launcher.run(spider)
+            with job_lock(self.db_url, spider) as taken:
+                if not taken:
+                    log.warning("%s: trigger skipped, another schedule service is running it", spider)
+                    return None
+                other = self.launcher.active_run(spider)
+                if other is not None:
+                    log.warning("%s: trigger skipped, run %d is still active in another process", spider, other)
+                    return None
+                answered = self.answered_elsewhere(spider)
+                if answered is not None:
+                    log.info("%s: trigger skipped, run %d (%s) already answered it", spider, answered.id,
+                             answered.host or "this host")
+                    return None
+                return self.launcher.run(spider)
         except Exception:  # one broken run must not stop the service
             log.exception("%s: the run could not be launched or recorded", spider)
             return None
@@ -92,6 +102,20 @@ class Service:
             with self._idle:
                 self._active -= 1
                 self._idle.notify_all()
+
+    def answered_elsewhere(self, spider: str) -> CrawlRun | None:
+        """A run of `spider` that started at or after its latest scheduled time and did not fail: another
+        service (sharing the archive) already answered this trigger. A failed one may be tried again."""
+        now = self.clock()
+        fire = previous_fire(self.schedules[spider], now)
+        if fire is None:
+            return None
+        shift = now - datetime.now(self.tz)  # runs start in real time; a moved clock reads them on its own
+        with transaction(self.db_url) as session:
+            for run in list_runs(session, spider, limit=20):
+                if run.started_at + shift >= fire and run.status in ("running", "finished"):
+                    return run
+        return None
 
     # --- the service --------------------------------------------------------------------------------
 

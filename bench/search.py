@@ -251,12 +251,22 @@ def main() -> None:
                         help="query an existing SQLite file from --dir instead of building it")
     parser.add_argument("--reindex", action="store_true",
                         help="with --reuse: rebuild the search index of the existing file first")
+    parser.add_argument("--pg-only", action="store_true", help="PostgreSQL only (no SQLite run)")
+    parser.add_argument("--pg-reuse", metavar="DATABASE", default=None,
+                        help="query this kept PostgreSQL database instead of building one (with --pg-only)")
     args = parser.parse_args()
 
     sentences, titles = corpus_sentences()
     print(f"corpus: {len(sentences)} sentences, {len(titles)} titles from {CORPUS}")
     queries = query_sets(sentences, random.Random(7))
 
+    if not args.pg_only:
+        run_sqlite(args, sentences, titles, queries)
+    if args.pg or args.pg_only:
+        run_postgres(args, sentences, titles, queries)
+
+
+def run_sqlite(args: argparse.Namespace, sentences: list[str], titles: list[str], queries: Queries) -> None:
     workdir = Path(args.dir or tempfile.mkdtemp(prefix="newsarchive-bench-"))
     path = workdir / f"bench-{args.n}.db"
     url = f"sqlite:///{path}"
@@ -275,22 +285,29 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
-    if args.pg:
-        admin_url = os.environ.get("NEWSARCHIVE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-        name = f"newsarchive_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+
+def run_postgres(args: argparse.Namespace, sentences: list[str], titles: list[str], queries: Queries) -> None:
+    admin_url = os.environ.get("NEWSARCHIVE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = args.pg_reuse or f"newsarchive_bench_{uuid.uuid4().hex[:8]}"
+    if not args.pg_reuse:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        pg_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        try:
-            timings = build(pg_url, args.n, sentences, titles, load_postgres)
-            report_build("PostgreSQL (bigram tsvector + GIN)", args.n, timings, db_size(pg_url))
-            report(measure(pg_url, queries))
-        finally:
-            get_engine(pg_url).dispose()
-            if not args.keep:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    pg_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    keep = args.keep or bool(args.pg_reuse)
+    try:
+        timings = None if args.pg_reuse else build(pg_url, args.n, sentences, titles, load_postgres)
+        if args.pg_reuse:
+            migrate(pg_url, "head")
+        report_build("PostgreSQL (bigram tsvector + GIN)", args.n, timings, db_size(pg_url))
+        if keep:
+            print(f"kept as database {name} (--pg-only --pg-reuse {name} queries it again)")
+        report(measure(pg_url, queries))
+    finally:
+        get_engine(pg_url).dispose()
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

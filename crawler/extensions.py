@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from typing import Any
 
@@ -65,7 +66,8 @@ class CrawlRunExtension:
                                             pid=os.getpid())
                 self.run_id = run.id
             else:
-                repository.update_run(session, self.run_id, pid=os.getpid(), status="running")
+                repository.update_run(session, self.run_id, pid=os.getpid(), host=socket.gethostname(),
+                                      status="running")
 
     def flush(self) -> None:
         """The counters so far, every NEWSARCHIVE_RUN_FLUSH_SECONDS."""

@@ -113,6 +113,8 @@ class CrawlRun(Base):
     window_start: Mapped[datetime | None]
     window_end: Mapped[datetime | None]
     pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))  # the machine the run's process runs on
+    heartbeat_at: Mapped[datetime | None]  # the run's last sign of life (every counter flush)
     listed: Mapped[int] = mapped_column(default=0)
     fetched: Mapped[int] = mapped_column(default=0)
     stored: Mapped[int] = mapped_column(default=0)

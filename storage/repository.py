@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import zlib
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
@@ -213,9 +214,12 @@ def simple_search(session: Session, words: list[str], limit: int = 20) -> list[A
 # --- crawl runs -----------------------------------------------------------------------------------
 
 def create_run(session: Session, spider: str, window_start: datetime | None = None,
-               window_end: datetime | None = None, pid: int | None = None) -> CrawlRun:
-    run = CrawlRun(spider=spider, started_at=utcnow(), status="running", reason="",
+               window_end: datetime | None = None, pid: int | None = None, host: str | None = None) -> CrawlRun:
+    """A new run row, `running`, on `host` (default: this machine)."""
+    now = utcnow()
+    run = CrawlRun(spider=spider, started_at=now, status="running", reason="",
                    window_start=window_start, window_end=window_end, pid=pid, reasons={},
+                   host=host or socket.gethostname(), heartbeat_at=now,
                    **{name: 0 for name in RUN_COUNTERS})
     session.add(run)
     session.flush()
@@ -224,7 +228,9 @@ def create_run(session: Session, spider: str, window_start: datetime | None = No
 
 def update_run(session: Session, run_id: int, counts: dict[str, int] | None = None,
                reasons: dict[str, int] | None = None, status: str | None = None,
-               reason: str | None = None, finished: bool = False, pid: int | None = None) -> None:
+               reason: str | None = None, finished: bool = False, pid: int | None = None,
+               host: str | None = None) -> None:
+    """Every update is also the run's heartbeat: its process is alive and can reach the archive."""
     run = session.get(CrawlRun, run_id)
     if run is None:
         raise LookupError(f"no crawl run {run_id}")
@@ -239,6 +245,9 @@ def update_run(session: Session, run_id: int, counts: dict[str, int] | None = No
         run.reason = reason
     if pid is not None:
         run.pid = pid
+    if host is not None:
+        run.host = host
+    run.heartbeat_at = utcnow()
     if finished:
         run.finished_at = utcnow()
 

@@ -23,6 +23,7 @@ from typing import IO
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsarchive.config import DATABASE_ENV, REVISIT_SUFFIX
+from newsarchive.service.liveness import heard_from, is_local, run_is_live
 from newsarchive.timewindow import Window
 from storage.db import DatabaseError, transaction
 from storage.repository import RUN_COUNTERS, create_run, get_run, list_runs, update_run
@@ -45,16 +46,6 @@ class RunOutcome:
     exit_code: int | None
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def format_counts(counts: dict[str, int]) -> str:
@@ -96,10 +87,11 @@ class Launcher:
     # --- one run ------------------------------------------------------------------------------------
 
     def active_run(self, spider: str) -> int | None:
-        """The id of a run of `spider` still going in a live process (e.g. a manual crawl), if any."""
+        """The id of a run of `spider` still going in a live process (e.g. a manual crawl, or a crawl on
+        another machine that shares the archive), if any."""
         with transaction(self.db_url) as session:
             for run in list_runs(session, spider, limit=20):
-                if run.status == "running" and run.pid is not None and pid_alive(run.pid):
+                if run_is_live(run):
                     return run.id
         return None
 
@@ -213,23 +205,27 @@ def _drain(stream: IO[bytes] | None, tail: deque[str]) -> None:
 
 
 def reconcile_orphans(db_url: str, spiders: Sequence[str], stale_after_seconds: float) -> list[int]:
-    """Mark runs left "running" by a launcher that died (their process is gone) as failed."""
+    """Mark runs left "running" by a process that is gone as failed: on this machine, a dead pid; on
+    another, a heartbeat older than HEARTBEAT_STALE_SECONDS. A local run with no pid yet (its launcher is
+    starting it) is given `stale_after_seconds`."""
     from storage.repository import utcnow
 
     fixed: list[int] = []
+    now = utcnow()
     with transaction(db_url) as session:
         for spider in spiders:
             for run in list_runs(session, spider, limit=50):
-                if run.status != "running":
+                if run.status != "running" or run_is_live(run, now):
                     continue
-                if run.pid is not None and pid_alive(run.pid):
+                if is_local(run) and run.pid is None and (now - run.started_at).total_seconds() < stale_after_seconds:
                     continue
-                age = (utcnow() - run.started_at).total_seconds()
-                if run.pid is None and age < stale_after_seconds:
-                    continue
-                update_run(session, run.id, status="failed", finished=True,
-                           reason="orphaned: the crawl process is gone (service or machine restarted?)")
+                if is_local(run):
+                    reason = "orphaned: the crawl process is gone (service or machine restarted?)"
+                else:
+                    reason = (f"orphaned: no sign of life from host {run.host} for "
+                              f"{heard_from(run, now):.0f}s (machine stopped, or it lost the archive?)")
+                update_run(session, run.id, status="failed", finished=True, reason=reason)
                 fixed.append(run.id)
     for run_id in fixed:
-        log.warning("run %d: left running by a previous service, marked failed", run_id)
+        log.warning("run %d: left running by a process that is gone, marked failed", run_id)
     return fixed
