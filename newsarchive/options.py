@@ -41,7 +41,7 @@ def open_database(db: str | None, config_path: str | None = None, *, write: bool
     Only writers (`write=True`: crawl, revisit, reextract, the schedule) create an archive or upgrade its
     schema; readers get a one-line error when there is no archive at that URL."""
     from newsarchive.config import load_config, resolve_database_url
-    from storage.db import open_archive
+    from storage.opening import open_archive
 
     config = load_config(config_path) if config_path else None
     return open_archive(resolve_database_url(db, config), write=write)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.faults import fatal_reason, first_line
+from storage.filelock import flock_beside
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -123,15 +124,10 @@ def check_connection(url: str, shown: str | None = None) -> Engine:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach database {redact(shown or url)}: {_reason(exc)}") from exc
+        raise DatabaseError(f"cannot reach database {redact(shown or url)}: {first_line(exc)}") from exc
     except SQLDatabaseError as exc:  # e.g. SQLite's "file is not a database"
-        raise DatabaseError(f"not a newsarchive archive: {redact(shown or url)}: {_reason(exc)}") from exc
+        raise DatabaseError(f"not a newsarchive archive: {redact(shown or url)}: {first_line(exc)}") from exc
     return engine
-
-
-def _reason(exc: SQLAlchemyError) -> str:
-    orig = getattr(exc, "orig", None)
-    return str(orig).strip().splitlines()[0] if orig else str(exc).splitlines()[0]
 
 
 def alembic_config(url: str) -> Any:
@@ -176,9 +172,7 @@ MIGRATION_LOCK = 0x6E657775  # PostgreSQL advisory lock key of migrate()
 def _migration_lock(engine: Engine) -> Iterator[None]:
     """One migration at a time per database. PostgreSQL: a session advisory lock (a migration that
     waits may wait for a long one, up to ten minutes). SQLite: flock on `<file>-migrate.lock` beside the
-    database (SQLite's own locks are POSIX locks on the database file, which any other descriptor this
-    process closed on that file would release). Without fcntl (Windows) SQLite migrations are not
-    serialised."""
+    database (storage/filelock.py)."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.exec_driver_sql("SET lock_timeout = '10min'")
@@ -193,19 +187,11 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
                     conn.commit()
         return
     database = engine.url.database
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None  # type: ignore[assignment]
-    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+    if not database or database == ":memory:" or database.startswith("file:"):
         yield
         return
-    with open(f"{database}-migrate.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with flock_beside(database, "migrate"):
+        yield
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -274,78 +260,3 @@ def _on_sqlite_read_connect(dbapi_connection: Any, _record: Any) -> None:
 def is_read_only(url: str) -> bool:
     """A SQLite URL that opens its file read-only (mode=ro or immutable=1)."""
     return url.startswith("sqlite") and ("mode=ro" in url or "immutable=1" in url)
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file behind a SQLite URL; None for another backend or an in-memory database."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    name = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or parsed.query.get("mode") == "memory":
-        return None
-    if name.startswith("file:"):
-        from urllib.parse import unquote
-
-        name = unquote(name[len("file:"):].split("?")[0])
-    return Path(name)
-
-
-def _reader_url(path: Path, parameter: str, value: str) -> str:
-    """A SQLite URI URL for `path` with one open parameter (mode=ro, immutable=1)."""
-    from urllib.parse import quote
-
-    from sqlalchemy.engine import URL
-
-    url = URL.create("sqlite", database=f"file:{quote(str(path.resolve()))}", query={parameter: value, "uri": "true"})
-    return url.render_as_string(hide_password=False)
-
-
-def open_archive(url: str, write: bool = False) -> str:
-    """Check the archive at `url` can be used and return the URL to use it with.
-
-    Writers may create it and bring its schema up to HEAD. Readers never create anything: no archive
-    there is an error, and a SQLite file is opened read-only (immutable when its directory does not even
-    allow the WAL's index file), so reading needs no write access."""
-    if write:
-        migrate(url)
-        return url
-    path = sqlite_file(url)
-    if path is not None and not path.is_file():
-        raise DatabaseError(f"no archive at {redact(url)}")
-    import os
-
-    read_url = url
-    if path is not None and not is_read_only(url):
-        # mode=rw never creates the file, and its last connection tidies the WAL files away as a writer's
-        # does; without write access, mode=ro. SQLite cannot create the WAL's shared-memory index beside a
-        # file in a directory we may not write; that index exists while a writer has the archive open, so
-        # none has: then the file is read as immutable.
-        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-        modes = [("mode", "rw")] if writable else []
-        for parameter, value in [*modes, ("mode", "ro")]:
-            read_url = _reader_url(path, parameter, value)
-            try:
-                check_connection(read_url, shown=url)
-                break
-            except DatabaseError as exc:
-                if "readonly" not in str(exc) and "unable to open" not in str(exc):
-                    raise
-        else:
-            read_url = _reader_url(path, "immutable", "1")
-    engine = check_connection(read_url, shown=url)
-    try:
-        revision = schema_revision(engine)
-    except SQLDatabaseError as exc:
-        raise DatabaseError(f"cannot read the archive at {redact(url)}: {_reason(exc)}") from exc
-    if revision is None:
-        raise DatabaseError(f"no archive at {redact(url)} (it has no newsarchive tables)")
-    if revision != HEAD:
-        if path is not None and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-            raise DatabaseError(f"the archive at {redact(url)} has schema {revision}, this newsarchive needs "
-                                f"{HEAD}, and it is read-only: open it once with write access to upgrade it")
-        migrate(url)
-    return read_url

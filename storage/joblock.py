@@ -1,19 +1,19 @@
 """A lock per scheduled job that holds across processes and machines: two schedule services sharing an
 archive start each crawl once. PostgreSQL: a session-level advisory lock, held on a connection of its
 own for as long as the job runs (released by the server if the holder dies). SQLite, whose archive has
-one machine: an exclusive flock on a file beside the database (`archive.db-job-etoday.lock`)."""
+one machine: a flock beside the database (`archive.db-job-etoday.lock`, storage/filelock.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from storage.db import get_engine, normalise_url
+from storage.db import get_engine
+from storage.filelock import flock_beside
+from storage.opening import sqlite_file
 
 JOB_LOCK_CLASS = 0x6A6F6273  # the advisory lock's first key ("jobs"); write_transaction's lock is a single key
 
@@ -40,29 +40,10 @@ def job_lock(url: str, name: str) -> Iterator[bool]:
                     conn.execute(text("SELECT pg_advisory_unlock(:cls, :key)"), args)
                     conn.commit()
         return
-    path = _lock_path(url, name)
-    try:
-        import fcntl
-    except ImportError:  # Windows: one service per archive is the user's to ensure
-        fcntl = None  # type: ignore[assignment]
-    if path is None or fcntl is None:  # an in-memory database lives in one process
+    path = sqlite_file(url)
+    if path is None:  # an in-memory database lives in one process
         yield True
         return
-    with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _lock_path(url: str, name: str) -> Path | None:
-    database = make_url(normalise_url(url)).database
-    if not database or database == ":memory:":
-        return None
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
-    return Path(database).with_name(f"{Path(database).name}-job-{safe}.lock")
+    with flock_beside(str(path), f"job-{safe}", wait=False) as taken:
+        yield taken

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from newsarchive.demo.site import build_site
+from newsarchive.demo.site.server import serve
 from newsarchive.service.launcher import Launcher, reconcile_orphans
 from storage.db import transaction
 from storage.models import CrawlRun
 from storage.repository import create_run, get_run, utcnow
 from tests.crawl_helpers import FAST, REPO_ROOT, kst_today, newsarchive
-from tests.site import build_site
-from tests.site.server import serve
 from tests.test_scheduler_launcher import standin
 
 DEAD_PID = 2**22 + 12345  # above the default pid_max: no process here has it
