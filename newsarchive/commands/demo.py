@@ -92,7 +92,7 @@ def _crawl_and_report(url: str, mirrors: Mapping[str, str], since: date, today: 
     from newsarchive.demo.crawls import crawl_all
     from newsarchive.options import open_database
 
-    open_database(url)
+    open_database(url, write=True)  # the demo creates its archive
     click.echo(f"\nCrawling {', '.join(HOSTS)} ({since} to {today}) into {url} ...")
     results = crawl_all(url, mirrors, list(HOSTS), since, today)
     for result in results:
