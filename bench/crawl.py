@@ -17,7 +17,6 @@ cost can be measured against NORMAL."""
 from __future__ import annotations
 
 import argparse
-import ctypes
 import dataclasses
 import os
 import random
@@ -34,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.subreaper import adopt_descendants, reap_descendants  # noqa: E402
 from newsarchive.demo.site.content_etoday import STORIES, Story  # noqa: E402
 from newsarchive.demo.site.etoday_article import article_html  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
@@ -125,28 +125,6 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def _adopt_descendants() -> None:
-    """The crawl's workers are children of its multiprocessing fork server, which outlives the crawl
-    process by a moment and is not waited for by it: as their subreaper this process reaps them, so their
-    CPU time and memory count in RUSAGE_CHILDREN (Linux)."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-
-def _reap_descendants(timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.05)
-
-
 def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date, workers: int,
                pipeline: bool = True) -> Crawl:
     with serve(site) as running:
@@ -161,7 +139,7 @@ def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date, worke
         result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         elapsed = time.perf_counter() - start
-        _reap_descendants()
+        reap_descendants()
         server, crawl = _cpu(resource.RUSAGE_SELF) - server, _cpu(resource.RUSAGE_CHILDREN) - crawl
     if result.returncode != 0:
         raise SystemExit(f"crawl failed: {result.stderr[-2000:]}")
@@ -188,7 +166,7 @@ def main() -> None:
         os.environ["NEWSARCHIVE_SQLITE_SYNCHRONOUS"] = args.synchronous
     today = datetime.now(KST).date()
     site = build(make_stories(args.n), today)
-    _adopt_descendants()
+    adopt_descendants()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or f"sqlite:///{tmp}/bench.db"
         # This machine's speed drifts over a minute: extraction alone is timed before and after the crawl.

@@ -14,7 +14,6 @@ empty (or new) archive."""
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import subprocess
 import sys
@@ -27,13 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.subreaper import adopt_descendants, reap_descendants  # noqa: E402
 from newsarchive.timewindow import KST  # noqa: E402
 from tests.crawl_helpers import FAST  # noqa: E402
 from tests.faults.crawls import IMPATIENT, Archive, Reconciliation, reconcile  # noqa: E402
 from tests.faults.hostile import HostileSite  # noqa: E402
 from tests.faults.pages import FAULTS, TAG_SOUP  # noqa: E402
 
-PR_SET_CHILD_SUBREAPER = 36
 LIMIT_MB = 1024
 
 
@@ -119,21 +118,10 @@ def run_crawl(site: HostileSite, db: str) -> tuple[float, Peaks, int]:
     time.sleep(0.3)  # the fork server and workers leave just after the crawl process
     done.set()
     sampler.join()
-    _reap()
+    reap_descendants()
     if process.returncode != 0:
         raise SystemExit(f"crawl failed ({process.returncode}): {stderr[-2000:]}")
     return elapsed, peaks, process.pid
-
-
-def _reap(timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.05)
 
 
 def report(label: str, result: Reconciliation, elapsed: float, peaks: Peaks) -> None:
@@ -172,8 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", action="append", default=[], help="an empty archive's URL (repeatable)")
     args = parser.parse_args()
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    adopt_descendants()
     with tempfile.TemporaryDirectory() as tmp:
         dbs = args.db or [f"sqlite:///{tmp}/faults.db"]
         print(f"{'crawl':<30} {'listed':>6} {'stored':>6} {'recorded':>8} {'lost':>4} {'doubled':>7} {'wall':>8}")
