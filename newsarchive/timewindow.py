@@ -38,6 +38,11 @@ def now_kst() -> datetime:
     return datetime.now(KST)
 
 
+def kst_minutes(moment: datetime | None) -> str | None:
+    """ISO 8601 in Korean time with its offset, to the minute: how pages and `show` print a moment."""
+    return moment.astimezone(KST).isoformat(timespec="minutes") if moment else None
+
+
 @dataclass(frozen=True)
 class Window:
     """A half-open interval [start, end) of aware datetimes, built from inclusive KST days."""

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from newsarchive.options import config_option, db_option, open_database
-from newsarchive.timewindow import KST
+from newsarchive.timewindow import KST, kst_minutes
 from pipelines.revisions import format_history, history
 from storage import clusters
 from storage import repository as repo
@@ -19,7 +19,7 @@ from storage.models import Article
 
 
 def _kst(moment: datetime | None) -> str:
-    return moment.astimezone(KST).isoformat(timespec="minutes") if moment else "-"
+    return kst_minutes(moment) or "-"
 
 
 def _details(session: Any, row: Article) -> dict[str, Any]:

@@ -4,20 +4,14 @@ The crawled html is never part of it: it is only offered as a plain-text downloa
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from newsarchive.timewindow import KST
+from newsarchive.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from pipelines.revisions import diff_segments, history
 from storage import repository as repo
 from storage.clusters import cluster_of
 from storage.db import transaction
-
-
-def kst(moment: datetime | None) -> str | None:
-    """ISO 8601 with the +09:00 offset, to the minute."""
-    return moment.astimezone(KST).isoformat(timespec="minutes") if moment else None
 
 
 def safe_link(url: str | None) -> str | None:
@@ -45,22 +39,22 @@ def article_data(db_url: str, value: str) -> dict[str, Any]:
         for index, version in enumerate(versions):
             before = versions[index - 1] if index else None
             revisions.append({
-                "number": version.number, "title": version.title, "fetched_at": kst(version.fetched_at),
-                "modified_at": kst(version.modified_at), "words": len(version.body.split()),
+                "number": version.number, "title": version.title, "fetched_at": kst_minutes(version.fetched_at),
+                "modified_at": kst_minutes(version.modified_at), "words": len(version.body.split()),
                 "title_changes": diff_segments(before.title, version.title) if before else [],
                 "body_changes": diff_segments(before.body, version.body) if before else [],
             })
         return {
             "id": row.id, "title": row.title, "subtitle": row.subtitle, "authors": list(row.authors or []),
             "source": row.source, "section": row.section, "url": row.url, "canonical_url": row.canonical_url,
-            "link": safe_link(row.url), "published_at": kst(row.published_at),
-            "modified_at": kst(row.modified_at), "fetched_at": kst(row.fetched_at),
+            "link": safe_link(row.url), "published_at": kst_minutes(row.published_at),
+            "modified_at": kst_minutes(row.modified_at), "fetched_at": kst_minutes(row.fetched_at),
             "ministries": list(row.ministries or []),
             "attachments": [{"name": str(a.get("name") or a.get("url") or ""), "url": a.get("url"),
                              "link": safe_link(a.get("url"))} for a in row.attachments or []],
             "body": row.body, "paragraphs": [p for p in row.body.split("\n") if p.strip()],
             "cluster": [{"id": m.article.id, "title": m.article.title, "source": m.article.source,
-                         "published_at": kst(m.article.published_at), "similarity": round(m.similarity, 3)}
+                         "published_at": kst_minutes(m.article.published_at), "similarity": round(m.similarity, 3)}
                         for m in members if m.article.id != row.id],
             "revisions": revisions if len(revisions) > 1 else [],
             "raw_html": f"/api/articles/{row.id}/raw" if row.raw is not None else None,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from newsarchive.web.article_view import kst
+from newsarchive.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from storage.db import transaction
 from storage.repository import RUN_COUNTERS, list_runs, run_summary
 
 
 def _kst_text(value: object) -> str | None:
-    return kst(datetime.fromisoformat(value)) if isinstance(value, str) else None
+    return kst_minutes(datetime.fromisoformat(value)) if isinstance(value, str) else None
 
 
 def runs_data(db_url: str, spider: str | None, limit: int, config_path: str | None) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def health_data(db_url: str, config_path: str | None) -> list[dict[str, Any]]:
     for name, trigger in schedules.items():
         report = check_spider(name, config.effective_schedules[name], trigger, recent_runs(db_url, name), now)
         data = report.to_dict()
-        data["last_success"] = kst(report.last_success)
+        data["last_success"] = kst_minutes(report.last_success)
         if data["last_run"]:
             data["last_run"]["started_at"] = _kst_text(data["last_run"]["started_at"])
         out.append(data)

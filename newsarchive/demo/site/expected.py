@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-KST = timezone(timedelta(hours=9), "KST")
+from newsarchive.timewindow import KST
 
 # Text that must never reach an archived body (page furniture of both sites).
 FURNITURE_MARKERS: tuple[str, ...] = (

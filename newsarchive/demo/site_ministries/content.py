@@ -5,9 +5,9 @@ Dates are relative to the day the site is built for, so the default crawl window
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-KST = timezone(timedelta(hours=9), "KST")
+from newsarchive.timewindow import KST
 
 
 @dataclass(frozen=True)
