@@ -16,7 +16,7 @@ from twisted.internet import task
 
 from crawler import dbfailure, runstats
 from crawler.database import database_url
-from crawler.neterrors import unreachable
+from crawler.listing_status import listing_verdict
 from crawler.urls import canonical_url
 from storage import repository
 from storage.db import migrate, transaction
@@ -132,9 +132,5 @@ class CrawlRunExtension:
             return "killed", f"interrupted ({reason})"
         if reason != "finished":
             return "failed", f"closed: {reason}"
-        listing = getattr(spider, "listing_status", None)
-        network = unreachable(listing.unreachable) if listing is not None and listing.unreachable else ""
-        if listing is not None and listing.requested and listing.succeeded == 0:
-            why = f"no listing could be fetched ({listing.requested} tried)"
-            return "failed", f"{why}: {network}" if network else why
-        return "finished", network
+        status = getattr(spider, "listing_status", None)
+        return listing_verdict(status.snapshot()) if status is not None else ("finished", "")

@@ -62,3 +62,10 @@ NEWSARCHIVE_EXTRACT_WORKERS = 1  # processes that extract and store beside the c
 
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+
+# distributed crawls (`newsarchive worker`, crawler/cluster/): set for a worker by crawler/cluster/settings.py
+NEWSARCHIVE_CLUSTER_REDIS = None  # redis:// URL of the crawl's shared queue; None: not a worker
+NEWSARCHIVE_CLUSTER_PREFIX = "newsarchive"  # every Redis key of the cluster starts with it
+NEWSARCHIVE_CLUSTER_IDLE_SECONDS = 30.0  # a worker leaves when the crawl's queue stayed empty this long
+NEWSARCHIVE_CLUSTER_DOMAIN_DELAY = 1.0  # the crawl's promise per domain, kept across all its workers
+NEWSARCHIVE_CLUSTER_DOMAIN_CONCURRENCY = 2

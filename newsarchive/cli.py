@@ -29,6 +29,7 @@ COMMANDS = {
     "health": "Flag spiders that stopped producing articles.",
     "new-spider": "Write a new site spider from the template (and its fixture folder).",
     "check-spider": "Show what the extractor makes of a saved page, flagging leftover furniture.",
+    "worker": "Serve a distributed crawl (seeded by crawl --distributed) into the archive.",
     "demo": "Serve local copies of the four sites and crawl them into a demo archive (no network).",
 }
 

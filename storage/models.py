@@ -124,6 +124,30 @@ class CrawlRun(Base):
     reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class CrawlRunPart(Base):
+    """One worker process's share of a distributed crawl run (`newsarchive worker`): its machine, its
+    liveness and its own counters. The run's counters are the sum of its parts (storage/runparts.py)."""
+
+    __tablename__ = "crawl_run_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|finished|failed|killed|lost
+    reason: Mapped[str] = mapped_column(Text, default="")
+    listed: Mapped[int] = mapped_column(default=0)
+    fetched: Mapped[int] = mapped_column(default=0)
+    stored: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 class RejectedPage(Base):
     """A fetched page that was not archived (not an article, no ministry, fetch error), per run."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler import runstats
 from crawler.items import PageItem
+from crawler.listing_status import ListingStatus
 from crawler.listings import Entry, parse_feed, parse_list_page, parse_sitemap
 from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META, RetryLater, UnmirroredHost
 from crawler.neterrors import network_problem
@@ -30,14 +30,6 @@ from sites.model import FrameRule, ListSource
 LISTING_META = "newsarchive_listing"
 FRAME_META = "newsarchive_frame"  # (page url, page html, frame src) while a frame is being fetched
 INNER_META = "newsarchive_inner_frame"
-
-
-@dataclass
-class ListingStatus:
-    requested: int = 0
-    succeeded: int = 0
-    unreachable: dict[str, str] = field(default_factory=dict)
-    """host -> the network problem that failed a listing on it (crawler.neterrors.network_problem)"""
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -60,12 +52,13 @@ class ArchiveSpider(scrapy.Spider):
         self.window = Window.from_days(parse_day(since) if since else None,
                                        parse_day(until) if until else None, default_days=days)
         self.listing_status = ListingStatus()
-        self._seen: set[str] = set()
         self._article_re = re.compile(self.article_pattern)
 
     # --- discovery -------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.settings.get("NEWSARCHIVE_CLUSTER_REDIS"):
+            return  # a worker of a distributed crawl: the listings were seeded into the shared queue
         for request in self.listing_requests():
             yield request
 
@@ -79,7 +72,7 @@ class ArchiveSpider(scrapy.Spider):
                                 source=source, page=source.first_page)
 
     def _listing(self, url: str, callback: Any, **cb_kwargs: Any) -> scrapy.Request:
-        self.listing_status.requested += 1
+        self.listing_status.listing_requested()
         return scrapy.Request(url, callback=callback, errback=self.listing_failed, cb_kwargs=cb_kwargs,
                               meta={LISTING_META: True}, priority=10)
 
@@ -89,26 +82,26 @@ class ArchiveSpider(scrapy.Spider):
         url = _request_url(failure)
         problem = network_problem(failure.value)
         if problem:  # said once for all in the run's reason (CrawlRunExtension.outcome)
-            self.listing_status.unreachable[urlsplit(url).hostname or url] = problem
+            self.listing_status.listing_unreachable(urlsplit(url).hostname or url, problem)
         self.logger.log(logging.INFO if problem else logging.WARNING, "listing failed: %s (%s)", url,
                         failure.getErrorMessage())
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        self.listing_status.succeeded += 1
+        self.listing_status.listing_succeeded()
         entries, nested = parse_sitemap(response.body, response.url)
         for url in nested:
             yield self._listing(url, self.parse_sitemap)
         yield from self.follow_entries(entries)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        self.listing_status.succeeded += 1
+        self.listing_status.listing_succeeded()
         yield from self.follow_entries(self.feed_entries(response))
 
     def feed_entries(self, response: Response) -> list[Entry]:
         return parse_feed(response.body, response.url)
 
     def parse_list(self, response: Response, source: ListSource, page: int) -> Iterator[scrapy.Request]:
-        self.listing_status.succeeded += 1
+        self.listing_status.listing_succeeded()
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
         entries = parse_list_page(text, response.url, source.rule)
         yield from self.follow_entries(entries)
@@ -130,9 +123,8 @@ class ArchiveSpider(scrapy.Spider):
 
         Archived URLs are dropped after the listing is parsed, by SkipArchivedMiddleware."""
         canon = canonical_url(entry.url)
-        if not self._article_re.match(canon) or canon in self._seen:
+        if not self._article_re.match(canon) or not self.listing_status.first_sighting(canon):
             return None
-        self._seen.add(canon)
         if self.ministry and self.ministry not in entry.ministries:
             entry.ministries.append(self.ministry)
         stats = self.crawler.stats

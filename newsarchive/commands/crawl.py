@@ -28,13 +28,17 @@ from newsarchive.timewindow import Window
               help="Override a Scrapy setting, e.g. --set DOWNLOAD_DELAY=0 for a local replay server.")
 @click.option("--retry-rejected", is_flag=True,
               help="Fetch again pages an earlier crawl rejected (not an article, no ministry).")
+@click.option("--distributed", "redis_url", metavar="REDIS_URL", default=None,
+              help="Seed one shared crawl in Redis (redis://HOST:6379/0) for `newsarchive worker`s to serve.")
+@click.option("--prefix", default="newsarchive", show_default=True,
+              help="With --distributed: prefix of the cluster's Redis keys.")
 @click.option("--run-id", type=int, default=None, hidden=True)
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: when stderr is a terminal).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def command(spider: str, since: date | None, until: date | None, window_days: int | None, db: str | None,
             config_path: str | None, mirrors: tuple[str, ...], args: tuple[str, ...],
-            overrides: tuple[str, ...], retry_rejected: bool, run_id: int | None, progress: bool | None,
-            verbose: bool) -> None:
+            overrides: tuple[str, ...], retry_rejected: bool, redis_url: str | None, prefix: str,
+            run_id: int | None, progress: bool | None, verbose: bool) -> None:
     """Crawl SPIDER's sources into the archive (default window: the last 2 days, KST)."""
     from crawler.process import CrawlRequest, spider_names
 
@@ -51,11 +55,16 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     spider_args = pairs(args, "--arg")
     scrapy_overrides = pairs(overrides, "--set")
     url = open_database(db, config_path, write=True)
-    run_id = open_run(url, spider, run_id, window.start, window.end)
+    settings = {**scrapy_overrides, "NEWSARCHIVE_WINDOW_DAYS": days, "NEWSARCHIVE_RETRY_REJECTED": retry_rejected}
     spider_args.update(since=window.since_day.isoformat(), until=window.until_day.isoformat(),
                        window_days=str(days))
+    if redis_url:
+        from newsarchive.distributed import seed_crawl
+
+        seed_crawl(redis_url, prefix, url, spider, window, spider_args, mirror_map, settings)
+        return
+    run_id = open_run(url, spider, run_id, window.start, window.end)
     request = CrawlRequest(spider=spider, database_url=url, run_id=run_id, spider_args=spider_args,
                            mirrors=mirror_map, log_level="INFO" if verbose else "WARNING",
-                           overrides={**scrapy_overrides, "NEWSARCHIVE_WINDOW_DAYS": days,
-                                      "NEWSARCHIVE_RETRY_REJECTED": retry_rejected})
+                           overrides=settings)
     run_recorded(request, spider, progress)

@@ -26,6 +26,7 @@ def command(run_id: int | None, spider: str | None, as_json: bool, limit: int, d
     from newsarchive.options import open_database
     from storage.db import transaction
     from storage.repository import get_run, list_runs, run_summary
+    from storage.runparts import part_counts, part_summaries
 
     url = open_database(db, config_path)
     with transaction(url) as session:
@@ -33,9 +34,11 @@ def command(run_id: int | None, spider: str | None, as_json: bool, limit: int, d
             run = get_run(session, run_id)
             if run is None:
                 raise click.ClickException(f"no crawl run {run_id}")
-            rows = [run_summary(run)]
+            rows = [{**run_summary(run), "parts": part_summaries(session, run_id)}]
         else:
             rows = [run_summary(run) for run in list_runs(session, spider, limit=limit)]
+            parts = part_counts(session, [row["id"] for row in rows])
+            rows = [{**row, "parts": parts.get(row["id"], 0)} for row in rows]
     if as_json:
         click.echo(json.dumps(rows[0] if run_id is not None else rows, ensure_ascii=False, indent=2))
     elif run_id is not None:
@@ -66,7 +69,8 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     styles = {"finished": "green", "failed": "red", "killed": "red", "running": "yellow"}
     for row in rows:
         status = str(row["status"])
-        table.add_row(str(row["id"]), str(row["spider"]), _when(row["started_at"])[:16], _took(row),
+        spider = f"{row['spider']} ×{row['parts']}" if row.get("parts") else str(row["spider"])
+        table.add_row(str(row["id"]), spider, _when(row["started_at"])[:16], _took(row),
                       f"[{styles[status]}]{status}[/]" if status in styles else status,
                       str(row["stored"]), str(row["failed"]))
     Console(width=200, highlight=False).print(table)
@@ -83,6 +87,13 @@ def _print_detail(row: dict[str, Any]) -> None:
         click.echo(f"{name + ':':<12}{value}")
     for reason, count in sorted((row.get("reasons") or {}).items()):
         click.echo(f"{'':<12}{count:>6}  {reason}")
+    parts = row.get("parts") or []
+    if parts:
+        click.echo(f"{'parts:':<12}{len(parts)} workers (a distributed run: its counts are their sum)")
+    for part in parts:
+        counts = " ".join(f"{name}={part[name]}" for name in RUN_COUNTERS)
+        why = f" ({part['reason']})" if part["reason"] else ""
+        click.echo(f"{'':<12}{part['host']} pid {part['pid']} {part['status']}{why}: {counts}")
 
 
 def _took(row: dict[str, Any]) -> str:

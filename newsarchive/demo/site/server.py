@@ -13,7 +13,9 @@ Lookup of a request `path?query` on a host:
 from __future__ import annotations
 
 import http.client
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -57,6 +59,11 @@ class _Server(ThreadingHTTPServer):
     host_name: str
     owner: RunningSite
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client went away (a killed crawl): nothing to report
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -76,7 +83,13 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         target = parts.path + ("?" + parts.query if parts.query else "")
         owner._record(host, target, self.headers.get("If-None-Match"))
-        resource = owner._lookup(host, target)
+        owner._enter(host)
+        try:
+            self._send(owner._lookup(host, target), send_body)
+        finally:
+            owner._leave(host)
+
+    def _send(self, resource: Resource, send_body: bool) -> None:
         etag = resource.headers.get("ETag")
         if etag and self.headers.get("If-None-Match") == etag:  # conditional request, page unchanged
             self.send_response(304)
@@ -109,6 +122,9 @@ class RunningSite:
         self._validators: list[tuple[str, str, str | None]] = []
         self._hosts = {host: HostPages(pages) for host, pages in site.items()}
         self._servers: list[_Server] = []
+        self._in_flight: dict[str, int] = {}
+        self._arrivals: list[tuple[str, float, int]] = []
+        self.latency = 0.0  # seconds each answer takes (so that requests in flight overlap visibly)
         self.mirrors: dict[str, str] = {}
         self.moved: dict[str, int] = {}
         for number, host in enumerate(site):
@@ -127,6 +143,25 @@ class RunningSite:
         with self._lock:
             self._hits.append((host, target))
             self._validators.append((host, target, if_none_match))
+
+    def _enter(self, host: str) -> None:
+        started = time.monotonic()
+        with self._lock:
+            self._in_flight[host] = self._in_flight.get(host, 0) + 1
+            self._arrivals.append((host, started, self._in_flight[host]))
+        if self.latency:
+            time.sleep(self.latency)
+
+    def _leave(self, host: str) -> None:
+        with self._lock:
+            self._in_flight[host] -= 1
+
+    @property
+    def arrivals(self) -> list[tuple[str, float, int]]:
+        """Every request as (host, when it arrived (monotonic seconds), requests to that host in flight
+        then, itself included), in arrival order: what a politeness check reads."""
+        with self._lock:
+            return list(self._arrivals)
 
     def _lookup(self, host: str, target: str) -> Resource:
         with self._lock:
@@ -159,6 +194,7 @@ class RunningSite:
         with self._lock:
             self._hits.clear()
             self._validators.clear()
+            self._arrivals.clear()
 
     def get(self, host: str, target: str) -> tuple[int, str, bytes]:
         """GET `path?query` from the server standing in for `host`: (status, Content-Type, body)."""
