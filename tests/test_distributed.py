@@ -146,7 +146,8 @@ def test_three_workers_one_killed_then_the_next_crawl(pg_url: str, site: Running
     with transaction(pg_url) as session:
         run2 = session.get(CrawlRun, second)
         assert run2 is not None and run2.status == "finished", run2 and run2.reason
-        assert run2.listed == run.listed
+        # the killed worker's counts since its last flush died with it; the next crawl's are whole
+        assert run2.listed >= run.listed
         stored = list(session.scalars(select(Article.canonical_url)))
         duplicates = set(session.scalars(select(Duplicate.canonical_url)))
         rejected = set(session.scalars(select(RejectedPage.url)))
