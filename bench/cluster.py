@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl import build, make_stories  # noqa: E402
+from core.timewindow import KST  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
 from newsarchive.demo.site.server import serve  # noqa: E402
-from newsarchive.timewindow import KST  # noqa: E402
 from storage.db import migrate, transaction  # noqa: E402
 from storage.models import Article, CrawlRun  # noqa: E402
 from storage.runparts import parts_of  # noqa: E402

@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
+from core.timewindow import Window
 from crawler.cluster.keys import connect
 from crawler.cluster.spec import CrawlSpec, open_crawls
 from newsarchive.service.launcher import reconcile_orphans
-from newsarchive.timewindow import Window
 from storage import repository
 from storage.db import transaction
 from storage.runparts import parts_of

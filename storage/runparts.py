@@ -76,7 +76,7 @@ def parts_of(session: Session, run_id: int) -> list[CrawlRunPart]:
 
 def part_summaries(session: Session, run_id: int) -> list[dict[str, Any]]:
     """The run's parts as plain values (for `runs ID` and --json); times in KST."""
-    from newsarchive.timewindow import KST
+    from core.timewindow import KST
 
     return [{"host": part.host, "pid": part.pid, "status": part.status, "reason": part.reason,
              "started_at": part.started_at.astimezone(KST).isoformat(timespec="seconds"),
