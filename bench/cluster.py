@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import redis  # noqa: E402
+
 from bench.crawl import build, make_stories  # noqa: E402
 from core.timewindow import KST  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
@@ -91,6 +93,9 @@ def run_cluster(site: dict[str, dict[str, Resource]], db: str, redis_url: str, w
                  for _ in range(workers)]
         errors = [proc.communicate()[1] for proc in procs]
         wall = time.perf_counter() - start
+    server = redis.Redis.from_url(redis_url)
+    for key in server.scan_iter(f"{prefix}:*"):  # what the crawl leaves: its finalized mark
+        server.delete(key)
     if any(proc.returncode for proc in procs):
         raise SystemExit(f"a worker failed: {[e[-1500:] for e in errors]}")
     with transaction(db) as session:
