@@ -181,3 +181,18 @@ def test_runs_shows_a_distributed_run_with_its_parts(pg_url: str, site: RunningS
     assert "etoday ×2" in table
     detail = newsarchive("runs", str(run_id), "--db", pg_url, check=True).stdout
     assert "parts:" in detail and detail.count(" pid ") == 2
+
+
+def test_a_crawl_whose_listings_all_fail_fails_once_for_the_crawl(pg_url: str, prefix: str) -> None:
+    """The listings are judged for the crawl: every worker finishes its own part, and the run fails."""
+    dead = "http://127.0.0.1:9"  # the discard port: nothing listens
+    result = newsarchive("crawl", "etoday", "--db", pg_url, "--mirror", f"www.etoday.co.kr={dead}",
+                         "--mirror", f"rss.etoday.co.kr={dead}", "--distributed", REDIS_URL, "--prefix", prefix,
+                         "--set", "RETRY_TIMES=0", *CRAWL_SETTINGS, check=True)
+    assert "seeded" in result.stdout
+    for code, err in finish(start_workers(2, pg_url, prefix)):
+        assert code == 0, err[-3000:]
+    with transaction(pg_url) as session:
+        run = session.scalars(select(CrawlRun)).one()
+        assert run.status == "failed" and run.reason.startswith("no listing could be fetched"), run.reason
+        assert sorted(part.status for part in parts_of(session, run.id)) == ["finished", "finished"]
