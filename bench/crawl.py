@@ -36,11 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.subreaper import adopt_descendants, reap_descendants  # noqa: E402
+from core.timewindow import KST  # noqa: E402
 from newsarchive.demo.site.content_etoday import STORIES, Story  # noqa: E402
 from newsarchive.demo.site.etoday_article import article_html  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
 from newsarchive.demo.site.server import RunningSite, serve  # noqa: E402
-from newsarchive.timewindow import KST  # noqa: E402
 from storage import repository  # noqa: E402
 from storage.db import SYNCHRONOUS_MODES, sqlite_synchronous, transaction  # noqa: E402
 
@@ -98,7 +98,7 @@ def build(stories: list[Story], today: date) -> dict[str, dict[str, Resource]]:
     return {"www.etoday.co.kr": pages, "rss.etoday.co.kr": {"/robots.txt": pages["/robots.txt"]}}
 
 
-PACKAGES = ("newsarchive", "crawler", "pipelines", "storage", "sites")
+PACKAGES = ("core", "newsarchive", "crawler", "pipelines", "storage", "sites")
 SPEED_TARGET = 2.5  # newsarchive's pages/s over the naive stack's, at least
 CPU_TARGET = 0.25  # newsarchive's CPU per page over the naive stack's, at most
 

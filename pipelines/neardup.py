@@ -22,8 +22,8 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy.orm import Session
 
-from newsarchive.timewindow import KST
-from pipelines.article import normalise_body
+from core.article import normalise_body
+from core.timewindow import KST
 from storage import clusters
 
 SHINGLE_CHARS = 4
