@@ -62,7 +62,7 @@ class ArchiveVersion:
 
         proxied = get_engine(self.url).raw_connection()
         proxied.detach()  # ours for good: the pool neither recycles nor hands it out
-        conn = proxied.dbapi_connection
+        conn: Any = proxied.dbapi_connection
         conn.autocommit = True  # each read its own snapshot, no transaction left open
         return conn
 
