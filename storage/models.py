@@ -54,9 +54,7 @@ class Article(Base):
     raw: Mapped[RawPage | None] = relationship(back_populates="article", cascade="all, delete-orphan")
     ministry_links: Mapped[list[ArticleMinistry]] = relationship(
         back_populates="article", cascade="all, delete-orphan")
-
-    # the timeline reads dates by id (migration 0009 says why)
-    __table_args__ = (Index("ix_articles_id_published_at", "id", "published_at"),)
+    # SQLite also has an index of (id, published_at) for the timeline (migration 0009)
 
 
 class ArticleMinistry(Base):
