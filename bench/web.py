@@ -245,7 +245,8 @@ def main() -> None:
 
     clients = [int(c) for c in args.clients.split(",")]
     paths = request_paths(args.n, random.Random(11))
-    caching = [(" cached", True), (" uncached", False)] if args.cache == "both" else [("", args.cache == "on")]
+    caching = [(" cached", True), (" uncached", False)]
+    caching = [c for c in caching if args.cache in ("both", "on" if c[1] else "off")]
     workdir = Path(args.dir or tempfile.mkdtemp(prefix="newsarchive-bench-web-"))
     path = workdir / f"bench-web-{args.n}.db"
     url = f"sqlite:///{path}"
