@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsarchive.timewindow import kst_minutes
+from core.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from pipelines.revisions import diff_segments, history
 from storage import repository as repo
