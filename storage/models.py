@@ -54,7 +54,9 @@ class Article(Base):
     raw: Mapped[RawPage | None] = relationship(back_populates="article", cascade="all, delete-orphan")
     ministry_links: Mapped[list[ArticleMinistry]] = relationship(
         back_populates="article", cascade="all, delete-orphan")
-    # SQLite also has an index of (id, published_at) for the timeline (migration 0009)
+
+    # the timeline reads dates by id (migration 0009)
+    __table_args__ = (Index("ix_articles_id_published_at", "id", "published_at"),)
 
 
 class ArticleMinistry(Base):
