@@ -20,7 +20,10 @@ from tests.crawl_helpers import REPO_ROOT, kst_today
 def scrapy_crawl(url: str, *settings: str) -> tuple[set[str], CrawlRun]:
     """Crawl the local korea_kr with `scrapy crawl`: the canonical URLs stored, and the run."""
     with serve(build_site(kst_today())) as site:
-        env = {**os.environ, "PYTHONPATH": REPO_ROOT, "NEWSARCHIVE_DATABASE_URL": url,
+        # a user's shell: scrapy.cfg chooses the settings (crawler.process sets SCRAPY_SETTINGS_MODULE in
+        # the test process when another test ran a crawl in it)
+        shell = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+        env = {**shell, "PYTHONPATH": REPO_ROOT, "NEWSARCHIVE_DATABASE_URL": url,
                "NEWSARCHIVE_MIRROR": site.mirror_env()}
         result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "korea_kr", "-s", "DOWNLOAD_DELAY=0",
                                  "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING", *settings],
