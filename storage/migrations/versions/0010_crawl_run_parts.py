@@ -1,7 +1,7 @@
 """Distributed crawls: one row per worker process of a run (its host, pid, heartbeat and counters)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
