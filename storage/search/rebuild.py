@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from storage.search import schema_facets
+from storage.search import schema_facets, schema_writer
 from storage.search.schema import PG_TABLE
 
 _PG_GIN = f"ix_{PG_TABLE}_doc"
@@ -29,7 +29,7 @@ def build_index(conn: Connection) -> None:
         doc = schema_facets.PG_DOC.format(r="articles")
         statements = ["SET LOCAL statement_timeout = 0",  # one statement indexes the whole archive
                       f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {doc} FROM articles",
-                      f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_facets.PG_SYNC_TRIGGER]
+                      f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_writer.PG_SYNC_TRIGGER]
     else:
         statements = schema_facets.SQLITE_UP
     for statement in statements:
