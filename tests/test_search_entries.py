@@ -69,3 +69,29 @@ def test_the_writer_lock_hold_is_kept_per_item(db_url: str, tmp_path: Path, monk
     summary = locktime.summarise()
     assert (summary.transactions, summary.items) == (2, 6)
     assert summary.p50_ms <= summary.p95_ms
+
+
+def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None:
+    """Matches spread over five id blocks: the newest CANDIDATES are found block by block, and an
+    article that was indexed before migration 0011 gained its block token."""
+    from alembic import command
+
+    from storage.db import alembic_config
+    from storage.search import backends
+    from storage.search.facets import BLOCK_IDS
+
+    ids = [10, BLOCK_IDS + 5, 2 * BLOCK_IDS + 5, 3 * BLOCK_IDS + 5, 4 * BLOCK_IDS + 5]
+    with transaction(pg_url) as session:
+        for n, article_id in enumerate(ids):
+            session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
+            record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
+            record.content_hash = f"{n:064x}"
+            assert repo.add_article(session, record, b"", None).id == article_id
+    command.downgrade(alembic_config(pg_url), "0008")
+    command.upgrade(alembic_config(pg_url), "head")
+    assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    with get_engine(pg_url).connect() as conn:
+        idx = backends.table("article_search", backends.column("article_id"), backends.column("doc"))
+        assert backends._pg_walk(conn, idx, "'재난'") == ids[:1:-1]
+        assert backends._pg_walk(conn, idx, "'재난' <-> '대응'") == ids[:1:-1]

@@ -24,11 +24,13 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from storage.search.facets import facet_tokens
+from storage.search.facets import BLOCK_IDS, FACET_MARK, facet_tokens
 from storage.search.schema import PG_TABLE
 from storage.search.tokens import bigram_text, tokens
 
 CLIENT_ROWS = "newsarchive.search_rows"
+BLOCK = "array_to_tsvector(ARRAY['" + FACET_MARK + "n' || ({r}.id / " + str(BLOCK_IDS) + ")])"
+"""The token of row {r}'s id block (facets.block_token; migration 0011)."""
 """PostgreSQL setting: 'client' while the writer inserts the index rows itself (the trigger then skips)."""
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position; ko_tsvector clamps to it too
@@ -98,7 +100,7 @@ def cached_bigram_text(source: str | None) -> str:
 
 _PG_INSERT = text(f"""INSERT INTO {PG_TABLE}(article_id, doc)
 SELECT id, setweight(CAST(title AS tsvector), 'A') || CAST(body AS tsvector)
-           || array_to_tsvector(string_to_array(facets, ' '))
+           || array_to_tsvector(string_to_array(facets, ' ')) || {BLOCK.format(r="e")}
 FROM unnest(CAST(:ids AS integer[]), CAST(:titles AS text[]), CAST(:bodies AS text[]), CAST(:facets AS text[]))
      AS e(id, title, body, facets)
 ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc""")

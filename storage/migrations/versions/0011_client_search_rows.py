@@ -1,5 +1,6 @@
 """PostgreSQL: the store path may write an article's search index row itself (computed outside the
-writer lock); the index trigger stands aside while it does
+writer lock; the index trigger stands aside while it does), and index rows carry their id block's token
+(searches read the newest blocks first)
 
 Revision ID: 0011
 Revises: 0008
