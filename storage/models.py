@@ -55,6 +55,9 @@ class Article(Base):
     ministry_links: Mapped[list[ArticleMinistry]] = relationship(
         back_populates="article", cascade="all, delete-orphan")
 
+    # the timeline reads dates by id (migration 0009)
+    __table_args__ = (Index("ix_articles_id_published_at", "id", "published_at"),)
+
 
 class ArticleMinistry(Base):
     """One row per (article, official ministry name): what `--ministry` filters on."""
@@ -134,7 +137,7 @@ class RejectedPage(Base):
     url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
-    # a later fetch would not change it (pipelines.rejections): the page is not downloaded again
+    # a later fetch would not change it (core.rejections): the page is not downloaded again
     permanent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_rejected_run_url"),)

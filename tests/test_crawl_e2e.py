@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from core.timewindow import KST
 from newsarchive.demo.site import FURNITURE_MARKERS, Expected, build_expected, build_site
 from newsarchive.demo.site.server import RunningSite, serve
-from newsarchive.timewindow import KST
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Duplicate
 from tests.crawl_helpers import FAST, kst_today, newsarchive

@@ -87,7 +87,7 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
             record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
             record.content_hash = f"{n:064x}"
             assert repo.add_article(session, record, b"", None).id == article_id
-    command.downgrade(alembic_config(pg_url), "0008")
+    command.downgrade(alembic_config(pg_url), "0009")
     command.upgrade(alembic_config(pg_url), "head")
     assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
     monkeypatch.setattr(backends, "CANDIDATES", 3)

@@ -3,7 +3,7 @@ writer lock; the index trigger stands aside while it does), and index rows carry
 (searches read the newest blocks first)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from alembic import op
 from storage.search import schema_writer
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
