@@ -37,7 +37,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.archive_stage import MAX_BATCH  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -45,6 +44,7 @@ from bench.dedup_corpus import TODAY, Synthetic, build  # noqa: E402
 from core.article import Article as Record  # noqa: E402
 from core.items import PageItem  # noqa: E402
 from core.ministries import MINISTRIES  # noqa: E402
+from crawler.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from pipelines.neardup import fingerprint_of  # noqa: E402
