@@ -21,9 +21,10 @@ from pipelines import revisions
 from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
-from pipelines.store import Stored, store, store_batch
+from pipelines.store import Stored, prepare, store, store_batch
 from storage import repository
-from storage.db import DatabaseError, write_transaction
+from storage.bulk import NewArticle
+from storage.db import DatabaseError, get_engine, write_transaction
 from storage.faults import fatal_reason
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,9 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
               policy: Policy) -> list[Outcome]:
     """Store the judged pages in one transaction; an outcome per page."""
     try:
-        with write_transaction(policy.db_url) as session:
-            outcomes = _batch_outcomes(session, judged, policy)
+        prepared = _prepare(judged, policy)
+        with write_transaction(policy.db_url, len(pages)) as session:
+            outcomes = _batch_outcomes(session, judged, policy, prepared)
             if outcomes is None:
                 outcomes = [_outcome(session, item, policy) for item in judged]
             for page, outcome in zip(pages, outcomes, strict=True):
@@ -71,8 +73,22 @@ def _record_listed_url(session: Session, page: PageItem, outcome: Outcome, polic
                                         permanent=outcome.permanent)
 
 
-def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected],
-                    policy: Policy) -> list[Outcome] | None:
+def _prepare(judged: Sequence[ExtractedItem | Rejected], policy: Policy) -> list[NewArticle] | None:
+    """The batch's writes that need no database, made before the writer lock (pipelines.store.prepare);
+    None for a revisit (compared article by article) or when that failed (store_batch then tries again
+    and the article-by-article path decides)."""
+    if policy.revisit:
+        return None
+    extracted = [item for item in judged if isinstance(item, ExtractedItem)]
+    try:
+        return prepare(extracted, get_engine(policy.db_url).dialect.name)
+    except Exception as exc:  # noqa: BLE001 - whatever it was, the path under the lock meets it again
+        log.warning("preparing the batch failed (%s: %s)", type(exc).__name__, exc)
+        return None
+
+
+def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected], policy: Policy,
+                    prepared: Sequence[NewArticle] | None) -> list[Outcome] | None:
     """The whole batch in one savepoint (store_batch); None when that failed, and the caller then stores
     article by article, so that one bad article loses only itself."""
     if policy.revisit:
@@ -80,7 +96,7 @@ def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected]
     extracted = [item for item in judged if isinstance(item, ExtractedItem)]
     try:
         with session.begin_nested():
-            results = iter(store_batch(session, extracted, policy))
+            results = iter(store_batch(session, extracted, policy, prepared))
     except Exception as exc:  # unless the database failed, the article-by-article path decides per article
         if fatal_reason(exc) is not None:
             raise

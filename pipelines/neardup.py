@@ -207,20 +207,28 @@ def assign(session: Session, article_id: int, body: str, published_at: datetime 
 def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]]) -> list[Assignment]:
     """`assign` for articles just stored: each is matched against the archive as it was before it (the
     articles with smaller ids), exactly as if they were assigned one by one in id order, but the
-    fingerprints are written and the candidates read with one statement each for all of them."""
-    _store_fingerprints(session, new)
+    fingerprints are written and the candidates read with one statement each for all of them. The
+    archive is read before the batch's own fingerprints are written: those are known here already."""
     judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
               if made.size >= MIN_SHINGLES]
-    bands = _Bands(clusters.band_rows(session, {key for _, _, made in judged for key in made.keys},
-                                      {day for _, center, _ in judged for day in _window(center)}))
+    bands = _Bands(clusters.band_pairs(session, {(day, key) for _, center, made in judged
+                                                 for day in _window(center) for key in made.keys}))
+    batch = {article_id: (day_number(published_at), made) for article_id, published_at, made in new}
+    bands.add([(article_id, day, key) for article_id, (day, made) in batch.items() for key in set(made.keys)])
     ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)
               for article_id, day, made in judged}
-    stored = clusters.signatures(session, sorted({c for candidates in ranked.values() for c in candidates}))
-    found: dict[int, Assignment] = {}
+    candidates = sorted({c for found in ranked.values() for c in found})
+    stored = clusters.signatures(session, [c for c in candidates if c not in batch])
+    stored.update({c: (batch[c][1].size, batch[c][1].signature) for c in candidates
+                   if c in batch and batch[c][1].signature})
+    _store_fingerprints(session, new)
+    matches = []
     for article_id, _, made in sorted(judged, key=lambda new_article: new_article[0]):
         match = _closest(session, made, ranked[article_id], stored)
         if match is not None:
-            found[article_id] = _link(session, article_id, *match)
+            matches.append((article_id, *match))
+    joined = clusters.link_all(session, matches)
+    found = {article_id: Assignment(joined[article_id], other_id, score) for article_id, other_id, score in matches}
     return [found.get(article_id, Assignment(None)) for article_id, _, _ in new]
 
 
@@ -233,6 +241,10 @@ class _Bands:
 
     def __init__(self, rows: Sequence[tuple[int, int, int]]):
         self.by_key: dict[int, list[tuple[int, int]]] = {}
+        self.add(rows)
+
+    def add(self, rows: Sequence[tuple[int, int, int]]) -> None:
+        """More (article id, day, band hash) rows."""
         for article_id, band_day, key in rows:
             self.by_key.setdefault(key, []).append((article_id, band_day))
 

@@ -49,14 +49,30 @@ def store(session: Session, item: ExtractedItem, policy: Policy) -> Stored:
     return _store_all(session, [item], policy.run_id)[0]
 
 
-def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy) -> list[Stored]:
+def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticle]:
+    """What store_batch writes of each item that needs no database (compressed page, search index entry,
+    fingerprint): made before the writer lock is taken."""
+    for item in items:
+        if item.fingerprint is None:
+            item.fingerprint = neardup.fingerprint_of(item.article.body)
+    return [bulk.prepare(dialect, item.article, item.page.html, item.page.encoding, item.page.etag,
+                         item.page.last_modified, item.page.listed_at, item.page.ministries) for item in items]
+
+
+def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,
+                prepared: Sequence[bulk.NewArticle] | None = None) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
-    batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits."""
+    batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits.
+    `prepared`: prepare(items) made before the lock (made here when not given)."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
-    return _store_all(session, items, policy.run_id)
+    return _store_all(session, items, policy.run_id, prepared)
 
 
-def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | None) -> list[Stored]:
+def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | None,
+               prepared: Sequence[bulk.NewArticle] | None = None) -> list[Stored]:
+    if prepared is None:
+        prepared = prepare(items, session.connection().dialect.name)
+    ready = {id(item): made for item, made in zip(items, prepared, strict=True)}
     articles = [item.article for item in items]
     archived = repository.known_urls(session, [a.canonical_url for a in articles], include_rejected=False)
     stored = {content_hash: Original(*found) for content_hash, found in
@@ -75,10 +91,7 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
         verdicts.append(Verdict.NEW)
         new.append(item)
         new_hashes.add(article.content_hash)
-    ids = bulk.add_articles(session, [bulk.NewArticle(item.article, item.page.html, item.page.encoding,
-                                                      item.page.etag, item.page.last_modified,
-                                                      item.page.listed_at, tuple(item.page.ministries))
-                                      for item in new], run_id)
+    ids = bulk.add_articles(session, [ready[id(item)] for item in new], run_id)
     stored.update({item.article.content_hash: Original(article_id, item.article.canonical_url)
                    for item, article_id in zip(new, ids, strict=True)})
     bulk.add_duplicates(session, [(article, stored[article.content_hash].id)

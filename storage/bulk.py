@@ -1,7 +1,11 @@
-"""Writes of a batch of new articles as Core statements: one multi-row INSERT of the articles, their ids
-read back by canonical URL, then one multi-row statement per dependent table. The crawl stores through
-here; an ORM unit of work per article cost more than extracting the article did (bench/crawl.py).
-Functions take a Session and never commit: callers own transactions."""
+"""Writes of a batch of new articles as Core statements: one multi-row INSERT … RETURNING of the articles,
+then one multi-row statement per dependent table. The crawl stores through here; an ORM unit of work per
+article cost more than extracting the article did (bench/crawl.py). Functions take a Session and never
+commit: callers own transactions.
+
+What needs no database is done before the writer lock is taken (`prepare`): the raw page's compression
+and the article's search index entry (storage/search/entries.py). Inside the lock only the decisions and
+the inserts remain (bench/ingest.py measures the hold)."""
 
 from __future__ import annotations
 
@@ -15,17 +19,31 @@ from sqlalchemy.orm import Session
 from core.article import Article as ArticleRecord
 from storage.models import Article, ArticleMinistry, ArticleValidator, Duplicate, RawPage
 from storage.repository import article_values, compress_html, utcnow
+from storage.search import entries
 
 
 @dataclass(frozen=True)
 class NewArticle:
+    """An article ready to insert: its raw page compressed, its search index entry made."""
+
     record: ArticleRecord
-    html: bytes
+    html_zlib: bytes
     encoding: str | None
+    search: entries.Entry
     etag: str | None = None
     last_modified: str | None = None
     listed_at: datetime | None = None  # what the listing said (kept for re-extraction)
     listed_ministries: tuple[str, ...] = ()
+
+
+def prepare(dialect: str, record: ArticleRecord, html: bytes, encoding: str | None, etag: str | None = None,
+            last_modified: str | None = None, listed_at: datetime | None = None,
+            listed_ministries: Sequence[str] = ()) -> NewArticle:
+    """CPU only, no database: done before the writer lock. `dialect`: the archive's (sqlite, postgresql)."""
+    search = entries.entry(dialect, record.title, record.subtitle, record.body, record.source, record.section,
+                           record.ministries, record.published_at)
+    return NewArticle(record, compress_html(html), encoding, search, etag, last_modified, listed_at,
+                      tuple(listed_ministries))
 
 
 def originals_by_hash(session: Session, hashes: Collection[str]) -> dict[str, tuple[int, str]]:
@@ -38,21 +56,29 @@ def originals_by_hash(session: Session, hashes: Collection[str]) -> dict[str, tu
 
 
 def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None) -> list[int]:
-    """Insert the articles with their ministries, compressed raw html and HTTP validators; their ids, in
-    order. The canonical URLs must be new (it is unique, and the ids are read back by it)."""
+    """Insert the articles with their search index entries, ministries, compressed raw html and HTTP
+    validators; their ids, in order."""
     if not new:
         return []
     connection = session.connection()
     values = [{**article_values(item.record), "run_id": run_id} for item in new]
-    connection.execute(insert(Article), values)
-    urls = [item.record.canonical_url for item in new]
-    rows = connection.execute(select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(urls)))
-    found = {row.canonical_url: row.id for row in rows}
-    ids = [found[url] for url in urls]
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        entries.skip_trigger(connection, True)
+    else:
+        entries.prime([item.search for item in new])
+    try:
+        ids = list(connection.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), values))
+    finally:
+        if not postgres:
+            entries.forget()
+    if postgres:
+        entries.insert_pg(connection, [(article_id, item.search) for article_id, item in zip(ids, new, strict=True)])
+        entries.skip_trigger(connection, False)
     raw, ministries, validators = [], [], []
     for article_id, item, row in zip(ids, new, values, strict=True):
         fetched = row["fetched_at"]
-        raw.append({"article_id": article_id, "html_zlib": compress_html(item.html),
+        raw.append({"article_id": article_id, "html_zlib": item.html_zlib,
                     "encoding": item.encoding, "fetched_at": fetched, "listed_at": item.listed_at,
                     "listed_ministries": list(item.listed_ministries)})
         ministries += [{"article_id": article_id, "ministry": name}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -14,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import locktime
 from storage.faults import fatal_reason, first_line
 from storage.filelock import flock_beside
 
@@ -55,10 +57,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _register_search_functions(dbapi_connection: Any, _record: Any) -> None:
     # The search index triggers (storage/search/schema*.py, migrations 0002 and 0004) call these on
     # every article insert/update/delete, so every SQLite connection must have them.
+    from storage.search.entries import cached_bigram_text
     from storage.search.facets import facet_text
-    from storage.search.tokens import bigram_text
 
-    dbapi_connection.create_function("ko_bigrams", 1, bigram_text, deterministic=True)
+    dbapi_connection.create_function("ko_bigrams", 1, cached_bigram_text, deterministic=True)
     dbapi_connection.create_function("ko_facets", 4, facet_text, deterministic=True)
 
 
@@ -139,7 +141,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-HEAD = "0010"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
+HEAD = "0011"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
 
 
 def migrate(url: str, revision: str = "head") -> None:
@@ -210,18 +212,26 @@ WRITER_LOCK = 0x6E657773  # PostgreSQL advisory lock key of write_transaction ("
 
 
 @contextmanager
-def write_transaction(url: str) -> Iterator[Session]:
+def write_transaction(url: str, items: int = 1) -> Iterator[Session]:
     """A transaction that holds the archive's single-writer lock from its first statement, so that what
     it reads (is this URL archived? which articles are near?) is what its writes build on, even with
     several processes storing at once. SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
-    advisory lock."""
-    with transaction(url) as session:
-        connection = session.connection()
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
-        yield session
+    advisory lock. The wait and the hold (until the commit released it) are kept by storage.locktime,
+    with `items`, how many pages the caller stores in it."""
+    started = time.perf_counter()
+    acquired: float | None = None
+    try:
+        with transaction(url) as session:
+            connection = session.connection()
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+            acquired = time.perf_counter()
+            yield session
+    finally:
+        if acquired is not None:
+            locktime.record(acquired - started, time.perf_counter() - acquired, items)
 
 
 @contextmanager

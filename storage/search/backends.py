@@ -14,9 +14,9 @@ with BM25 from their text (ranking.py; FTS5's own bm25() counts every match of e
 index first, 90-180 ms for one longer word at a million articles). Reading a candidate's text is a
 random page read, about 0.2 ms when the page is not cached, hence the smaller scored pool; a title
 match outweighs several body matches in BM25, so putting them first keeps the best of the CANDIDATES
-in it. PostgreSQL picks the pool the same way, from the
-candidates' titles, and ranks it with ts_rank (reading every candidate's tsvector for it took most of
-the time of a search).
+in it. PostgreSQL finds the candidates block by block of ids, newest first (_pg_walk), picks the pool the
+same way, from the candidates' titles, and ranks it with ts_rank (reading every candidate's tsvector for
+it took most of the time of a search).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from storage.models import Article
 from storage.search import ranking
+from storage.search.facets import BLOCK_IDS, block_token
 from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
@@ -129,19 +130,7 @@ def _int_array(values: list[int]) -> BindParameter[Any]:
 def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]],
                     limit: int) -> list[Found]:
     idx = table(PG_TABLE, column("article_id"), column("doc"))
-    match = text("CAST(:ts_query AS tsquery)").bindparams(ts_query=to_tsquery(query, facets))
-    # Words of one token each are answered by the GIN index alone; the planner would rather walk the
-    # primary key backwards and test each row's tsvector, reading it from TOAST (60 ms where the
-    # index takes 4 at 30,000 articles). Phrases need that test anyway: the planner decides.
-    bitmap_only = all(len(term.tokens) == 1 for term in (*query.positive, *query.excluded))
-    if bitmap_only:
-        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
-    ids = list(conn.scalars(select(idx.c.article_id).where(idx.c.doc.op("@@")(match))
-                            .order_by(idx.c.article_id.desc()).limit(CANDIDATES)))
-    if bitmap_only:
-        conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
-        conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
+    ids = _pg_walk(conn, idx, to_tsquery(query, facets))
     if not ids:
         return []
     pool = ids
@@ -156,3 +145,29 @@ def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[st
     score = conn.execute(select(idx.c.article_id, func.ts_rank(idx.c.doc, words, 1))
                          .where(idx.c.article_id == any_(_int_array(pool))))
     return _best(conn, {int(i): float(s) for i, s in score}, limit)
+
+
+def _pg_walk(conn: Connection, idx: Any, tsquery: str) -> list[int]:
+    """Ids of the newest CANDIDATES matches of a tsquery, newest first. The GIN index is asked for the
+    matches in the newest id block, then in the 2, 4, 8... blocks before it (facets.block_token), until
+    there are enough: only matches among the newest articles are read from the table (and, for a phrase,
+    have their tsvectors read to check positions). Asked for every match at once, it read each of them
+    before sorting: time linear in the archive's matches (bench/search.py)."""
+    top = conn.scalar(select(func.max(idx.c.article_id)))
+    if top is None:
+        return []
+    # A bitmap of the index's answer, never a walk down the primary key testing each row's tsvector:
+    # the planner cannot tell how many rows a bigram matches and often guessed that walk (450 ms).
+    for setting in ("enable_seqscan", "enable_indexscan"):
+        conn.exec_driver_sql(f"SET LOCAL {setting} = off")
+    ids: list[int] = []
+    block, span = top // BLOCK_IDS, 1
+    while block >= 0 and len(ids) < CANDIDATES:
+        blocks = " | ".join(f"'{block_token(b)}'" for b in range(block, max(block - span, -1), -1))
+        match = text("CAST(:ts_query AS tsquery)").bindparams(ts_query=f"({tsquery}) & ({blocks})")
+        ids += conn.scalars(select(idx.c.article_id).where(idx.c.doc.op("@@")(match))
+                            .order_by(idx.c.article_id.desc()).limit(CANDIDATES - len(ids)))
+        block, span = block - span, span * 2
+    for setting in ("enable_seqscan", "enable_indexscan"):
+        conn.exec_driver_sql(f"SET LOCAL {setting} = on")
+    return ids

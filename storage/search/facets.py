@@ -32,6 +32,15 @@ def name_token(kind: str, name: str) -> str:
     return f"{FACET_MARK}{kind}{name.encode()[:MAX_NAME_BYTES].hex()}"
 
 
+BLOCK_IDS = 4096
+"""PostgreSQL only: each index row also carries the token of its block of BLOCK_IDS article ids, so that a
+search can ask the GIN index for the newest blocks first (migration 0011, backends.postgres_search)."""
+
+
+def block_token(block: int) -> str:
+    return f"{FACET_MARK}n{block}"
+
+
 def year_token(year: int) -> str:
     return f"{FACET_MARK}y{year:04d}"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from storage.search import schema_facets
+from storage.search import schema_facets, schema_writer
 from storage.search.schema import PG_TABLE
 
 _PG_GIN = f"ix_{PG_TABLE}_doc"
@@ -23,13 +23,15 @@ def drop_index(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
-def build_index(conn: Connection) -> None:
-    """Index every article and restore the triggers."""
+def build_index(conn: Connection, fill: bool = True) -> None:
+    """Index every article and restore the triggers. PostgreSQL without `fill`: the rows are there
+    (written by a bulk loader, storage/search/entries.py), only the GIN index and the trigger are made."""
     if conn.dialect.name == "postgresql":
-        doc = schema_facets.PG_DOC.format(r="articles")
+        doc = schema_writer.PG_DOC.format(r="articles")
         statements = ["SET LOCAL statement_timeout = 0",  # one statement indexes the whole archive
-                      f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {doc} FROM articles",
-                      f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_facets.PG_SYNC_TRIGGER]
+                      *([f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {doc} FROM articles"] if fill else []),
+                      "SET LOCAL maintenance_work_mem = '512MB'",
+                      f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_writer.PG_SYNC_TRIGGER]
     else:
         statements = schema_facets.SQLITE_UP
     for statement in statements:
