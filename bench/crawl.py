@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.subreaper import adopt_descendants, reap_descendants  # noqa: E402
+from core.timewindow import KST  # noqa: E402
 from newsarchive.demo.site.content_etoday import STORIES, Story  # noqa: E402
 from newsarchive.demo.site.etoday_article import article_html  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
 from newsarchive.demo.site.server import serve  # noqa: E402
-from newsarchive.timewindow import KST  # noqa: E402
 from pipelines.extract import extract  # noqa: E402
 from storage import repository  # noqa: E402
 from storage.db import SYNCHRONOUS_MODES, sqlite_synchronous, transaction  # noqa: E402

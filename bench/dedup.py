@@ -12,7 +12,7 @@ same-cluster pairs against the truth.
 Ingest cost: --probe new articles stored into an empty archive, then into one holding --archive articles
 spread over the previous 1,000 days (about 100 a day at 100,000: the window holds real neighbours). They
 are stored in batches of --batch, one transaction each, as the crawl's workers store them under load
-(pipelines/archive_stage.py, MAX_BATCH); `--batch 1` shows one transaction per article. Each size is
+(crawler/archive_stage.py, MAX_BATCH); `--batch 1` shows one transaction per article. Each size is
 measured --rounds times on a fresh copy, alternating, and the median is reported.
 """
 
@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bench.dedup_corpus import TODAY, Synthetic, build  # noqa: E402
-from crawler.items import PageItem  # noqa: E402
+from core.article import Article as Record  # noqa: E402
+from core.items import PageItem  # noqa: E402
+from crawler.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines import neardup  # noqa: E402
-from pipelines.archive_stage import MAX_BATCH  # noqa: E402
-from pipelines.article import Article as Record  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from storage.db import get_engine, migrate, transaction  # noqa: E402

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsarchive.timewindow import KST
-from pipelines.article import content_hash
+from core.article import content_hash
+from core.timewindow import KST
 
 ROOT = Path(__file__).resolve().parent.parent
 

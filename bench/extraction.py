@@ -27,8 +27,8 @@ import trafilatura
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsarchive.timewindow import KST  # noqa: E402
-from pipelines.article import NotAnArticle  # noqa: E402
+from core.article import NotAnArticle  # noqa: E402
+from core.timewindow import KST  # noqa: E402
 from pipelines.extract import extract  # noqa: E402
 from pipelines.extraction.decode import decode_html  # noqa: E402
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.subreaper import adopt_descendants, reap_descendants  # noqa: E402
-from newsarchive.timewindow import KST  # noqa: E402
+from core.timewindow import KST  # noqa: E402
 from tests.crawl_helpers import FAST  # noqa: E402
 from tests.faults.crawls import IMPATIENT, Archive, Reconciliation, reconcile  # noqa: E402
 from tests.faults.hostile import HostileSite  # noqa: E402

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from pipelines.ministries import MINISTRIES  # noqa: E402
+from core.ministries import MINISTRIES  # noqa: E402
 from storage.db import get_engine, migrate, normalise_url  # noqa: E402
 from storage.search import search  # noqa: E402
 from storage.search.rebuild import build_index, drop_index  # noqa: E402

@@ -14,10 +14,10 @@ from scrapy.exceptions import DropItem
 from scrapy.http import Response
 from twisted.internet import task
 
+from core.urls import canonical_url
 from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.neterrors import unreachable
-from crawler.urls import canonical_url
 from storage import repository
 from storage.db import migrate, transaction
 from storage.faults import fatal_reason

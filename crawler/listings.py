@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
+from core.ministries import resolve_ministry
 from pipelines.extraction.kodate import parse_datetime
-from pipelines.ministries import resolve_ministry
 from sites.model import ListPageRule
 
 

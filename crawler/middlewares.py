@@ -17,10 +17,10 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import CallLaterResult, call_later
 from scrapy.utils.response import response_status_message
 
+from core.urls import canonical_url
 from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.neterrors import DNS_ERRORS
-from crawler.urls import canonical_url
 from newsarchive.config import parse_mirrors
 from storage import repository
 from storage.db import get_engine

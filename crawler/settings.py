@@ -41,7 +41,7 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.SkipArchivedMiddleware": 100,
 }
 ITEM_PIPELINES = {
-    "pipelines.archive_stage.ArchivePipeline": 100,
+    "crawler.archive_stage.ArchivePipeline": 100,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunExtension": 100,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.urls import canonical_url
+from core.urls import canonical_url
 
 PAGE_PARAMS = ("pageIndex", "page", "pageNo", "pageNum", "currentPage", "cpage", "pg", "p")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

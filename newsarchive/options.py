@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from newsarchive.timewindow import parse_day
+from core.timewindow import parse_day
 
 
 class DayType(click.ParamType):

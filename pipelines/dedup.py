@@ -6,7 +6,7 @@ from enum import Enum
 
 from sqlalchemy.orm import Session
 
-from pipelines.article import Article
+from core.article import Article
 from storage import repository
 from storage.models import Article as ArticleRow
 

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 
 from lxml.html import HtmlElement, document_fromstring, fragment_fromstring
 
-from crawler.urls import canonical_url
-from pipelines.article import Article, NotAnArticle
+from core.article import Article, NotAnArticle
+from core.ministries import find_ministries, resolve_ministry
+from core.rejections import Kind
+from core.urls import canonical_url
 from pipelines.extraction.authors import authors_of, issuing_department
 from pipelines.extraction.body import body_lines
 from pipelines.extraction.container import find_container
@@ -32,8 +34,6 @@ from pipelines.extraction.subtitle import (
     split_html_lines,
     take_subtitles,
 )
-from pipelines.ministries import find_ministries, resolve_ministry
-from pipelines.rejections import Kind
 
 MIN_BODY_CHARS = 60
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from crawler.items import PageItem
-from newsarchive.timewindow import KST
-from pipelines.article import Article, NotAnArticle
+from core.article import Article, NotAnArticle
+from core.items import PageItem
+from core.rejections import Kind
+from core.timewindow import KST
 from pipelines.extract import extract
 from pipelines.messages import ExtractedItem, Policy
 from pipelines.neardup import Fingerprint, fingerprint_of
-from pipelines.rejections import Kind
 
 
 class Rejected(Exception):

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from crawler.items import PageItem
-from crawler.urls import canonical_url
+from core.items import PageItem
+from core.rejections import Kind
+from core.urls import canonical_url
 from pipelines import revisions
 from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
-from pipelines.rejections import Kind
 from pipelines.store import Stored, store, store_batch
 from storage import repository
 from storage.db import DatabaseError, write_transaction

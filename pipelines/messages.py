@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.items import PageItem
-from newsarchive.timewindow import Window
-from pipelines.article import Article
+from core.article import Article
+from core.items import PageItem
+from core.timewindow import Window
 
 if TYPE_CHECKING:
     from pipelines.neardup import Fingerprint
@@ -38,7 +38,7 @@ class Outcome:
     dropped: str | None = None
     article: Article | None = None
     database_failed: str | None = None  # why the database cannot be used: the crawl ends (storage.faults)
-    permanent: bool = False  # a dropped page that a later fetch would not change (pipelines.rejections)
+    permanent: bool = False  # a dropped page that a later fetch would not change (core.rejections)
 
     @classmethod
     def failure(cls, kind: str, exc: BaseException) -> Outcome:

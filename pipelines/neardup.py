@@ -23,8 +23,8 @@ import numpy as np
 from datasketch import MinHash
 from sqlalchemy.orm import Session
 
-from newsarchive.timewindow import KST
-from pipelines.article import normalise_body
+from core.article import normalise_body
+from core.timewindow import KST
 from storage import clusters
 
 SHINGLE_CHARS = 4

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.article import Article as ArticleRecord
+from core.article import NotAnArticle
 from pipelines import neardup
-from pipelines.article import Article as ArticleRecord
-from pipelines.article import NotAnArticle
 from pipelines.extract import extract
 from pipelines.extract_stage import apply_listing
 from storage import repository

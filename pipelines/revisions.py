@@ -10,9 +10,9 @@ from enum import Enum
 
 from sqlalchemy.orm import Session
 
-from newsarchive.timewindow import KST
+from core.article import Article as ArticleRecord
+from core.timewindow import KST
 from pipelines import neardup
-from pipelines.article import Article as ArticleRecord
 from storage import clusters, repository
 from storage.models import Article, RawPage
 

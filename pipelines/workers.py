@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 
-from crawler.items import PageItem
+from core.items import PageItem
 from pipelines.messages import Outcome, Policy
 
 PRELOAD = ["pipelines.ingest", "pipelines.workers"]

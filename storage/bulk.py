@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from pipelines.article import Article as ArticleRecord
+from core.article import Article as ArticleRecord
 from storage.models import Article, ArticleMinistry, ArticleValidator, Duplicate, RawPage
 from storage.repository import article_values, compress_html, utcnow
 

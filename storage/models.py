@@ -134,7 +134,7 @@ class RejectedPage(Base):
     url: Mapped[str] = mapped_column(String(2048), index=True)  # canonical where the page was an item
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
-    # a later fetch would not change it (pipelines.rejections): the page is not downloaded again
+    # a later fetch would not change it (core.rejections): the page is not downloaded again
     permanent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("run_id", "url", name="uq_rejected_run_url"),)

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from newsarchive.timewindow import KST
-from pipelines.article import Article as ArticleRecord
-from pipelines.article import Attachment, Image
+from core.article import Article as ArticleRecord
+from core.article import Attachment, Image
+from core.timewindow import KST
 from storage.models import Article, ArticleMinistry, CrawlRun, Duplicate, RawPage, RejectedPage
 
 RUN_COUNTERS = ("listed", "fetched", "stored", "duplicates", "skipped", "failed")
@@ -32,7 +32,7 @@ def known_urls(connection: Connection | Session, urls: Collection[str],
                include_rejected: bool = True) -> set[str]:
     """Which of these canonical URLs the archive knows: stored as an article, recorded as a duplicate
     of one, or (with `include_rejected`) fetched before and rejected permanently: for what the page
-    certainly is, not for a fetch error or a page that came incomplete (pipelines.rejections).
+    certainly is, not for a fetch error or a page that came incomplete (core.rejections).
     One statement per KNOWN_CHUNK URLs, so a whole listing is checked at once."""
     ordered = sorted(set(urls))
     found: set[str] = set()
@@ -185,7 +185,7 @@ def iter_articles(session: Session, source: str | None = None, since: datetime |
 
 def find_article(session: Session, ref: str) -> Article | None:
     """By numeric id, or by any URL that canonicalises to a stored or duplicate one."""
-    from crawler.urls import canonical_url
+    from core.urls import canonical_url
 
     if ref.isdigit():  # an id past the largest integer a database stores is no article's
         return session.get(Article, int(ref)) if int(ref) < 2**63 else None

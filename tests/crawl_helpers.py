@@ -8,7 +8,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 
-from newsarchive.timewindow import KST
+from core.timewindow import KST
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--no-progress"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from pipelines.article import Article as Record
+from core.article import Article as Record
 from storage import repository as repo
 from storage.db import transaction
 

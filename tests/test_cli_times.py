@@ -84,7 +84,7 @@ def test_the_service_log_is_in_korean_time_whatever_the_hosts_zone(tmp_path: Pat
 def test_show_json_times_are_korean_with_their_offset(sqlite_url: str) -> None:
     from datetime import UTC, datetime
 
-    from pipelines.article import Article as Record
+    from core.article import Article as Record
     from storage import repository as repo
     from tests.search_fixtures import build_archive
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from core.timewindow import KST
 from newsarchive.demo.site import FURNITURE_MARKERS, Expected, build_expected, build_site
 from newsarchive.demo.site.server import RunningSite, serve
-from newsarchive.timewindow import KST
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Duplicate
 from tests.conftest import migrated_archive

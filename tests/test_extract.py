@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.article import NotAnArticle
+from core.article import NotAnArticle
 from pipelines.extract import extract
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extraction"

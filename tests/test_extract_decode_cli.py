@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.article import NotAnArticle
+from core.article import NotAnArticle
 from pipelines.extract import extract
 from pipelines.extraction.decode import decode_html
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.article import Article
+from core.article import Article
 from pipelines.extract import extract
 from pipelines.extraction.media import is_photo_credit
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawler.items import PageItem
+from core.items import PageItem
+from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES, Story
 from newsarchive.demo.site.etoday_article import article_html
-from newsarchive.timewindow import KST
 from pipelines import workers
 from pipelines.extract_stage import Rejected, judge
 from pipelines.ingest import ingest, store_all

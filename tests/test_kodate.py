@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.items import PageItem
+from core.items import PageItem
 from crawler.listings import ListPageRule, parse_feed, parse_list_page
 from pipelines.extract_stage import judge
 from pipelines.extraction.kodate import parse_date, parse_datetime

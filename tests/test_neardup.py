@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from alembic import command
 from sqlalchemy import func, select
 
+from core.article import Article as Record
+from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES
 from newsarchive.demo.site.content_korea_kr import RELEASES
-from newsarchive.timewindow import KST
 from pipelines import neardup
-from pipelines.article import Article as Record
 from storage import clusters, repository
 from storage.db import alembic_config, migrate, transaction
 from storage.models import ArticleBand, ClusterMember

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from core.article import Article as Record
+from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES
-from newsarchive.timewindow import KST
 from pipelines import revisions
-from pipelines.article import Article as Record
 from pipelines.revisions import Fetch, Outcome, format_history, history, revise, word_diff
 from storage import clusters, repository
 from storage.db import transaction

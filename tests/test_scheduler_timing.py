@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from core.timewindow import KST
 from newsarchive.config import Config, ConfigError
 from newsarchive.service.timing import (
     interval,
@@ -16,7 +17,6 @@ from newsarchive.service.timing import (
     previous_fire,
     zone,
 )
-from newsarchive.timewindow import KST
 from scheduler import Service
 from storage.db import transaction
 from storage.repository import create_run, update_run

@@ -110,7 +110,7 @@ def test_newest_first_on_equal_scores(db_url: str) -> None:
 
 
 def test_index_follows_update_and_delete(archive: tuple[str, dict[str, int]]) -> None:
-    from pipelines.article import Article as Record
+    from core.article import Article as Record
     from storage import repository as repo
     from storage.db import transaction
     from storage.models import Article

@@ -119,7 +119,7 @@ def test_ministry_abbreviation_and_since_across_month_and_year_edges(db_url: str
 
 
 def test_facets_follow_updates(db_url: str) -> None:
-    from pipelines.article import Article as Record
+    from core.article import Article as Record
 
     article_id = add(db_url, 1, datetime(2024, 4, 2, 9, 0, tzinfo=KST), ["행정안전부"], "사회")
     assert [h.id for h in search(db_url, "재난", ministry="행정안전부", section="사회")] == [article_id]

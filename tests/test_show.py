@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
+from core.article import Article as Record
 from newsarchive.cli import cli
-from pipelines.article import Article as Record
 from storage import repository as repo
 from storage.db import transaction
 from tests.search_fixtures import build_archive

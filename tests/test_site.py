@@ -276,7 +276,7 @@ def test_expected_records_cover_the_cases_the_issue_names(running: RunningSite, 
 
 def test_listed_urls_canonicalize_to_the_expected_url(expected: Expected) -> None:
     """Cross-check with the project's one canonical-URL function: every listing form names one article."""
-    from crawler.urls import canonical_url
+    from core.urls import canonical_url
 
     for item in expected.items():
         assert {canonical_url(u) for u in item.listed_as} == {item.url}, item.url

@@ -13,7 +13,7 @@ import pytest
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler import urls
+from core import urls
 from crawler.process import spider_class
 from crawler.spiders.registered import SiteSpider
 from pipelines.extraction.profiles import profile_for

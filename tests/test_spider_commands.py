@@ -10,7 +10,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from crawler.urls import canonical_url
+from core.urls import canonical_url
 from sites.registry import load_site_file
 from tests.conftest import REPO_ROOT
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from pipelines.article import Article as Record
+from core.article import Article as Record
 from storage import repository as repo
 from storage.db import transaction
 

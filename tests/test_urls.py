@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.urls import canonical_url
+from core.urls import canonical_url
 
 
 @pytest.mark.parametrize(("url", "expected"), [

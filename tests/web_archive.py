@@ -9,11 +9,11 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.article import Attachment, content_hash
 from newsarchive.demo.site.content_etoday import STORIES, Story
 from newsarchive.demo.site.etoday_article import BASE, article_html
 from newsarchive.demo.site.expected import kst
 from pipelines import neardup
-from pipelines.article import Attachment, content_hash
 from pipelines.extract import extract
 from pipelines.revisions import Fetch, revise
 from storage import repository as repo

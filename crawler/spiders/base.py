@@ -17,14 +17,14 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from core.items import PageItem
+from core.rejections import Kind
+from core.timewindow import Window, parse_day
+from core.urls import canonical_url
 from crawler import runstats
-from crawler.items import PageItem
 from crawler.listings import Entry, parse_feed, parse_list_page, parse_sitemap
 from crawler.middlewares import ARTICLE_META, ORIGINAL_URL_META, RetryLater, UnmirroredHost
 from crawler.neterrors import network_problem
-from crawler.urls import canonical_url
-from newsarchive.timewindow import Window, parse_day
-from pipelines.rejections import Kind
 from sites.model import FrameRule, ListSource
 
 LISTING_META = "newsarchive_listing"

@@ -18,13 +18,13 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from core.items import PageItem
+from core.timewindow import KST
 from crawler import runstats
 from crawler.database import database_url
-from crawler.items import PageItem
 from crawler.listings import Entry
 from crawler.spiders.base import ArchiveSpider
 from newsarchive.config import REVISIT_SUFFIX
-from newsarchive.timewindow import KST
 from storage import clusters
 from storage.db import transaction
 

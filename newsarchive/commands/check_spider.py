@@ -78,8 +78,8 @@ def command(name: str, page: Path, url: str | None) -> None:
     """Extract PAGE as spider NAME would and print it field by field; exit 1 on suspected furniture
     or a field (title, subtitle, authors, date, ministries) that differs
     from PAGE's .expected.json."""
+    from core.article import NotAnArticle
     from crawler.process import spider_names
-    from pipelines.article import NotAnArticle
     from pipelines.extract import extract
     from sites.registry import site_for_url
 

@@ -6,10 +6,10 @@ from datetime import date
 
 import click
 
+from core.timewindow import Window
 from newsarchive.config import load_config, parse_mirrors
 from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 from newsarchive.recorded_run import open_run, pairs, run_recorded
-from newsarchive.timewindow import Window
 
 
 @click.command()

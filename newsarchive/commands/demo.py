@@ -44,9 +44,9 @@ def absolute_url(url: str) -> str:
 @click.option("--serve-only", is_flag=True, help="Only serve the sites, until Ctrl-C, to crawl them by hand.")
 def command(db: str | None, port: int, serve_only: bool) -> None:
     """Serve local copies of etoday, korea_kr, msit and mois and crawl them into a demo archive."""
+    from core.timewindow import now_kst
     from newsarchive.demo.site.server import serve
     from newsarchive.demo.sites import build_demo_site, oldest_day
-    from newsarchive.timewindow import now_kst
 
     today = now_kst().date()
     since = oldest_day(today)

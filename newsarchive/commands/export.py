@@ -9,9 +9,9 @@ from typing import IO, Any
 
 import click
 
+from core.article import EXPORT_FIELDS
+from core.timewindow import day_bounds
 from newsarchive.options import config_option, db_option, open_database, since_option, until_option
-from newsarchive.timewindow import day_bounds
-from pipelines.article import EXPORT_FIELDS
 from storage import repository
 from storage.db import session_factory
 

@@ -16,7 +16,7 @@ import click
 @click.option("--encoding", default=None, help="Charset from the HTTP header, if known.")
 def command(path: Path, url: str, source: str, encoding: str | None) -> None:
     """Extract one saved page and print the article as one JSON object."""
-    from pipelines.article import NotAnArticle
+    from core.article import NotAnArticle
     from pipelines.extract import extract
 
     try:

@@ -19,11 +19,11 @@ FLAGGED_EXIT = 3
 @config_option
 def command(as_json: bool, db: str | None, config_path: str | None) -> None:
     """Check each scheduled job's recent runs (crawls and revisits); exit 3 if any is flagged."""
+    from core.timewindow import now_kst
     from newsarchive.config import load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
     from newsarchive.service.timing import load_jobs
-    from newsarchive.timewindow import now_kst
     from scheduler import recent_runs
 
     config = load_config(config_path)

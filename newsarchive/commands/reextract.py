@@ -21,7 +21,7 @@ def command(source: str | None, since: date | None, until: date | None, db: str 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from newsarchive.timewindow import day_bounds
+    from core.timewindow import day_bounds
     from pipelines.reextract import count_articles, reextract
 
     url = open_database(db, config_path, write=True)

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import click
 
+from core.timewindow import now_kst
 from newsarchive.config import parse_mirrors
 from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 from newsarchive.recorded_run import open_run, pairs, run_recorded
-from newsarchive.timewindow import now_kst
 
 
 @click.command()

@@ -49,7 +49,7 @@ def command(run_id: int | None, spider: str | None, as_json: bool, limit: int, d
 def _when(value: object) -> str:
     from datetime import datetime
 
-    from newsarchive.timewindow import KST
+    from core.timewindow import KST
 
     if not value:
         return "-"

@@ -40,8 +40,8 @@ def _print_plan(config: Config, url: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from core.timewindow import KST, now_kst
     from newsarchive.service.timing import load_jobs, next_fire
-    from newsarchive.timewindow import KST, now_kst
     from scheduler import recent_runs
 
     now = now_kst()

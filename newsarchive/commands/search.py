@@ -9,8 +9,8 @@ from datetime import date
 
 import click
 
+from core.timewindow import KST
 from newsarchive.options import DAY, config_option, db_option, open_database
-from newsarchive.timewindow import KST
 from storage.search import SearchError, SearchHit, search
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from core.timewindow import KST, kst_minutes
 from newsarchive.options import config_option, db_option, open_database
-from newsarchive.timewindow import KST, kst_minutes
 from pipelines.revisions import format_history, history
 from storage import clusters
 from storage import repository as repo

@@ -14,13 +14,13 @@ from newsarchive.options import config_option, db_option
 @config_option
 def command(db: str | None, config_path: str | None) -> None:
     """List the spiders: where each discovers articles, when it runs, how its last run went."""
+    from core.timewindow import KST, now_kst
     from crawler.process import spider_class, spider_names
     from crawler.spidergen import describe_sources
     from newsarchive.config import REVISIT_SUFFIX, load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
     from newsarchive.service.timing import load_jobs
-    from newsarchive.timewindow import KST, now_kst
     from scheduler import recent_runs
     from storage.db import DatabaseError
 

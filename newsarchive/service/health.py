@@ -9,9 +9,9 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core.timewindow import KST
 from newsarchive.config import REVISIT_SUFFIX
 from newsarchive.service.timing import interval
-from newsarchive.timewindow import KST
 from storage.models import CrawlRun
 
 EMPTY_RUNS = 3

@@ -22,9 +22,9 @@ from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.timewindow import Window
 from newsarchive.config import DATABASE_ENV, REVISIT_SUFFIX
 from newsarchive.service.liveness import heard_from, is_local, run_is_live
-from newsarchive.timewindow import Window
 from storage.db import DatabaseError, transaction
 from storage.repository import RUN_COUNTERS, create_run, get_run, list_runs, update_run
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from core.timewindow import KST
 from newsarchive.config import ConfigError
-from newsarchive.timewindow import KST
 
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 MAX_BYTES = 5 * 1024 * 1024

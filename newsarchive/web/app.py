@@ -66,7 +66,7 @@ def human_time(value: object) -> str:
     """An ISO 8601 time (KST) as `2026-12-03 14:05 KST`; "-" for none."""
     from datetime import datetime
 
-    from newsarchive.timewindow import KST
+    from core.timewindow import KST
 
     if not value:
         return "-"

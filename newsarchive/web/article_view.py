@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsarchive.timewindow import kst_minutes
+from core.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from pipelines.revisions import diff_segments, history
 from storage import repository as repo

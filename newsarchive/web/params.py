@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
-from newsarchive.timewindow import parse_day
-from pipelines.ministries import resolve_ministry
+from core.ministries import resolve_ministry
+from core.timewindow import parse_day
 
 PAGE_SIZE = 20
 MAX_PAGE = 50  # search() ranks at most 1000 results

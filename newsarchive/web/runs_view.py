@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from newsarchive.timewindow import kst_minutes
+from core.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from storage.db import transaction
 from storage.repository import RUN_COUNTERS, list_runs, run_summary
@@ -25,10 +25,10 @@ def runs_data(db_url: str, spider: str | None, limit: int, config_path: str | No
 
 def health_data(db_url: str, config_path: str | None) -> list[dict[str, Any]]:
     """Each scheduled spider's health, as `newsarchive health --json` gives it (times in KST)."""
+    from core.timewindow import now_kst
     from newsarchive.config import ConfigError, load_config
     from newsarchive.service.health import check_spider
     from newsarchive.service.timing import load_schedules
-    from newsarchive.timewindow import now_kst
     from scheduler import recent_runs
 
     try:

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.article import Attachment, Image
+from core.article import Attachment, Image
 from pipelines.extraction.furniture import text_of
 from pipelines.extraction.metadata import meta
 from pipelines.extraction.scriptlinks import script_attachments

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.article import Attachment
+from core.article import Attachment
 from pipelines.extraction.furniture import text_of
 
 

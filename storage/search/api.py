@@ -32,7 +32,7 @@ class SearchHit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO 8601 in KST, the snippet with [..] markers and raw spans."""
-        from newsarchive.timewindow import KST
+        from core.timewindow import KST
 
         when = self.published_at.astimezone(KST).isoformat(timespec="minutes") if self.published_at else None
         return {"id": self.id, "title": self.title, "source": self.source, "published_at": when,

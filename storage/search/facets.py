@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from newsarchive.timewindow import KST
+from core.timewindow import KST
 
 FACET_MARK = "§"
 # A tsvector lexeme holds at most 2047 bytes: a name's token covers its first 1,000 UTF-8 bytes, or a long

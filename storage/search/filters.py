@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, func, select
 
-from newsarchive.timewindow import KST
+from core.timewindow import KST
 from storage.models import Article
 from storage.search.facets import date_tokens, name_token
 from storage.search.query import SearchError
@@ -42,7 +42,7 @@ def build_filters(source: str | None = None, ministry: str | None = None, since:
                   until: date | None = None, section: str | None = None) -> Filters:
     """The filters of a search or a count; `ministry` an official name or abbreviation. Raises
     SearchError for an unknown ministry or a reversed date range."""
-    from pipelines.ministries import resolve_ministry
+    from core.ministries import resolve_ministry
 
     official = None
     if ministry:

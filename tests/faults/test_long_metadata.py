@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from crawler.items import PageItem
+from core.items import PageItem
+from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES
 from newsarchive.demo.site.etoday_article import article_html
-from newsarchive.timewindow import KST
 from pipelines.extract_stage import judge
 from pipelines.ingest import store_all
 from pipelines.messages import ExtractedItem, Policy

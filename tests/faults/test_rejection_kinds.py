@@ -8,10 +8,10 @@ import pytest
 from alembic import command
 from sqlalchemy import column, insert, select, table, text
 
+from core.article import NotAnArticle
+from core.rejections import Kind
 from newsarchive.demo.site.korea_kr_view import error_html
-from pipelines.article import NotAnArticle
 from pipelines.extract import extract
-from pipelines.rejections import Kind
 from storage import repository
 from storage.db import alembic_config, get_engine, migrate, transaction
 from storage.models import RejectedPage

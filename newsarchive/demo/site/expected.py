@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from newsarchive.timewindow import KST
+from core.timewindow import KST
 
 # Text that must never reach an archived body (page furniture of both sites).
 FURNITURE_MARKERS: tuple[str, ...] = (

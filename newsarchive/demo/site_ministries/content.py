@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from newsarchive.timewindow import KST
+from core.timewindow import KST
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The reasons that were permanent rejections when this migration was written (pipelines/rejections.py).
+# The reasons that were permanent rejections when this migration was written (core/rejections.py).
 # Before it, every reason starting with "not an article" or "no ministry" was: an empty or truncated page
 # ("not an article: empty page", "... no body", "... unparseable page") now is fetched again.
 _PERMANENT_PREFIXES = ("not an article: photo only", "not an article: list page", "not an article: error page",

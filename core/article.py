@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pipelines.rejections import Kind
+from core.rejections import Kind
 
 EXPORT_FIELDS = (
     "url", "canonical_url", "source", "title", "subtitle", "body", "published_at", "modified_at",

@@ -15,7 +15,7 @@ from enum import Enum
 class Kind(Enum):
     """reason (how runs count it and rejected_pages names it), run counter, permanent."""
 
-    # what extraction finds on the page (pipelines.article.NotAnArticle)
+    # what extraction finds on the page (core.article.NotAnArticle)
     EMPTY_PAGE = ("not an article: empty page", "failed", False)
     UNPARSEABLE = ("not an article: unparseable page", "failed", False)
     NO_BODY = ("not an article: no body", "failed", False)  # also a truncated document

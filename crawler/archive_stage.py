@@ -17,9 +17,9 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from core.items import PageItem
 from crawler import dbfailure, runstats
 from crawler.database import database_url
-from crawler.items import PageItem
 from pipelines.messages import ExtractedItem, Outcome, Policy
 from pipelines.workers import Workers
 
