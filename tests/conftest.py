@@ -119,10 +119,26 @@ checkpoint: up to two seconds on the loaded machine)."""
 _drops: list[Future[None]] = []
 
 
+def shared_temp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's temporary directory common to all pytest-xdist workers (or the only one without)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def drop_at_session_end(tmp_path_factory: pytest.TempPathFactory, url: str) -> None:
+    """A PostgreSQL database shared by the workers: the process that ends the session (the controller
+    under pytest-xdist) drops it."""
+    (shared_temp_root(tmp_path_factory) / f"drop-{uuid.uuid4().hex}.url").write_text(url, encoding="utf-8")
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     _dropping.shutdown(wait=True)
     for drop in _drops:
         drop.result()  # a database that could not be dropped fails the session here, as its teardown did
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for shared in shared_temp_root(session.config._tmp_path_factory).glob("drop-*.url"):  # type: ignore[attr-defined]
+            drop_pg_database(shared.read_text(encoding="utf-8"))
+            shared.unlink()
     if "sqlite" in _templates:
         shutil.rmtree(Path(_templates.pop("sqlite")).parent, ignore_errors=True)
     if "postgresql" in _templates:
@@ -176,8 +192,7 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, subproc
     """A demo archive made once by the real `newsarchive demo`, run from an empty directory with ephemeral
     ports: its URL and the command's output. Under pytest-xdist the workers share one, made by whichever
     needs it first (the others wait on a lock), in the session's common temporary directory."""
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared_temp_root(tmp_path_factory)
     cwd, record = root / "demo", root / "demo.json"
     with open(root / "demo.lock", "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -1,15 +1,16 @@
 """End to end: the real CLI crawls the local copies of etoday.co.kr and korea.kr through --mirror.
 
 The crawls are the expensive part, and most tests only read what they left: one archive per backend is
-crawled once per module (etoday, then korea_kr, then each again, then etoday with --retry-rejected), what
+crawled once per session (etoday, then korea_kr, then each again, then etoday with --retry-rejected), what
 each crawl requested from the site is kept, and the tests check their facts against that archive. Only
 a crawl with other options (a --since/--until window) has an archive of its own."""
 
 from __future__ import annotations
 
+import fcntl
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -17,9 +18,9 @@ from sqlalchemy import func, select
 from core.timewindow import KST
 from newsarchive.demo.site import FURNITURE_MARKERS, Expected, build_expected, build_site
 from newsarchive.demo.site.server import RunningSite, serve
-from storage.db import transaction
+from storage.db import migrate, transaction
 from storage.models import Article, CrawlRun, Duplicate
-from tests.conftest import migrated_archive
+from tests.conftest import create_pg_database, drop_at_session_end, shared_temp_root
 from tests.crawl_helpers import FAST, kst_today, newsarchive
 
 SPIDERS = ("etoday", "korea_kr")
@@ -36,10 +37,10 @@ def article_pages(site: RunningSite) -> list[str]:
 
 @dataclass(frozen=True)
 class Crawled:
-    """An archive after the module's crawls, and what each crawl asked the site for."""
+    """An archive after the crawls, and what each crawl asked the site for."""
 
     db_url: str
-    expected: Expected
+    today: str
     first_summary: dict[str, str]
     """Each spider's first crawl: its summary (stderr)."""
     second_article_pages: dict[str, list[str]]
@@ -47,15 +48,14 @@ class Crawled:
     retried_article_pages: list[str]
     """etoday's third crawl, with --retry-rejected: the article pages it requested."""
 
+    @property
+    def expected(self) -> Expected:
+        return build_expected(date.fromisoformat(self.today))
 
-@pytest.fixture(scope="module", params=[
-    pytest.param("sqlite", marks=pytest.mark.xdist_group("crawl_e2e_sqlite")),
-    pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.xdist_group("crawl_e2e_postgresql")]),
-])
-def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+
+def _crawl_archive(db_url: str) -> Crawled:
     today = kst_today()
-    with migrated_archive(request.param, tmp_path_factory.mktemp("crawled")) as db_url, \
-            serve(build_site(today)) as site:
+    with serve(build_site(today)) as site:
         first = {spider: crawl(spider, db_url, site) for spider in SPIDERS}
         second = {}
         for spider in SPIDERS:
@@ -64,7 +64,27 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             second[spider] = article_pages(site)
         site.clear_hits()
         crawl("etoday", db_url, site, "--retry-rejected")
-        yield Crawled(db_url, build_expected(today), first, second, article_pages(site))
+        return Crawled(db_url, today.isoformat(), first, second, article_pages(site))
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+    """Crawled once per backend and session: pytest-xdist's workers share it (the first to need it crawls,
+    the others wait on a lock), as they share the demo archive. The PostgreSQL database is dropped when
+    the session ends (tests/conftest.py: drop_at_session_end)."""
+    root = shared_temp_root(tmp_path_factory)
+    record = root / f"crawled-{request.param}.json"
+    with open(root / f"crawled-{request.param}.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            if request.param == "sqlite":
+                db_url = f"sqlite:///{root / 'crawled.db'}"
+            else:
+                db_url = create_pg_database()
+                drop_at_session_end(tmp_path_factory, db_url)
+            migrate(db_url)
+            record.write_text(json.dumps(asdict(_crawl_archive(db_url))), encoding="utf-8")
+    return Crawled(**json.loads(record.read_text(encoding="utf-8")))
 
 
 def _runs(db_url: str, spider: str) -> list[CrawlRun]:
