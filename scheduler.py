@@ -18,7 +18,8 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from newsarchive.config import REVISIT_SUFFIX, Config
+from core.jobs import REVISIT_SUFFIX
+from newsarchive.config import Config
 from newsarchive.service.launcher import Launcher, RunOutcome, reconcile_orphans
 from newsarchive.service.timing import ShiftedTrigger, load_jobs, needs_catch_up, previous_fire, zone
 from storage.db import redact, transaction

@@ -1,27 +1,29 @@
-"""End-to-end crawl speed against extraction alone, on a local etoday copy with N article pages.
+"""newsarchive's crawl against the same archive written from Scrapy, trafilatura and SQLAlchemy alone.
 
-    python bench/crawl.py [--n 2000] [--workers 1] [--db sqlite:///...|postgresql://...] [--synchronous FULL]
+    python bench/crawl.py [--n 2000] [--rounds 3] [--workers 1] [--db postgresql://...] [--synchronous FULL]
 
-Prints pages/s for the whole crawl (listing, download, extraction, dedup, storage) next to pages/s of the
-extractor alone on the same pages (the mean of a pass before and a pass after the crawl), their ratio
-(target: >= 80%), and the peak memory of the crawl's largest process. The end-to-end rate is given twice:
-over the command's wall time (interpreter start-up, imports and schema check included) and over the crawl
-run's own duration as recorded in crawl_runs. CPU time per page is printed for the crawl (its process, the
-fork server and the workers), for extraction alone and for the local replay server, which shares the
-machine's CPUs with the crawl. Unless --no-baseline, the same crawl also runs without its item pipeline
-(download and listing only) into a second database, as the rate a crawl could reach with free extraction
-and storage. On SQLite it prints the synchronous mode the crawl ran with (FULL, the archive's setting,
-unless --synchronous or $NEWSARCHIVE_SQLITE_SYNCHRONOUS says otherwise), so that what durable commits
-cost can be measured against NORMAL."""
+Both crawl the same local etoday copy of N article pages through its sitemap, each as a command of its own:
+`newsarchive crawl etoday` (listing, download, extraction, dedup, story clusters, search index, storage) and
+bench/naive_stack.py (a SitemapSpider, `trafilatura.bare_extraction` with metadata, one ORM insert and
+commit per article into its own SQLite file). Each round runs one then the other, so a machine shared with
+other work loads both alike; the median and the spread over the rounds are printed. For each: pages/s over
+the whole command (process start to exit, as the user waits for it) and CPU seconds per page of the
+command and every process it started (its workers included). Targets: newsarchive at least 2.5 times the
+other's pages/s and at most a quarter of its CPU per page. The local replay server's CPU (this process)
+counts for neither. On SQLite it prints the synchronous mode newsarchive ran with (FULL, the archive's
+setting, unless --synchronous or $NEWSARCHIVE_SQLITE_SYNCHRONOUS says otherwise)."""
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import dataclasses
 import os
 import random
 import re
 import resource
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,8 +40,7 @@ from core.timewindow import KST  # noqa: E402
 from newsarchive.demo.site.content_etoday import STORIES, Story  # noqa: E402
 from newsarchive.demo.site.etoday_article import article_html  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
-from newsarchive.demo.site.server import serve  # noqa: E402
-from pipelines.extract import extract  # noqa: E402
+from newsarchive.demo.site.server import RunningSite, serve  # noqa: E402
 from storage import repository  # noqa: E402
 from storage.db import SYNCHRONOUS_MODES, sqlite_synchronous, transaction  # noqa: E402
 
@@ -97,27 +98,16 @@ def build(stories: list[Story], today: date) -> dict[str, dict[str, Resource]]:
     return {"www.etoday.co.kr": pages, "rss.etoday.co.kr": {"/robots.txt": pages["/robots.txt"]}}
 
 
-@dataclass(frozen=True)
-class Rate:
-    pages_per_s: float
-    cpu_ms: float  # CPU time per page
-
-
-def extraction_rate(site: dict[str, dict[str, Resource]]) -> Rate:
-    pages = [(path, res.body) for path, res in site["www.etoday.co.kr"].items() if path.startswith("/news/view/")]
-    start, cpu = time.perf_counter(), time.process_time()
-    for path, body in pages:
-        extract(body, BASE + path, source="etoday")
-    return Rate(len(pages) / (time.perf_counter() - start), 1000 * (time.process_time() - cpu) / len(pages))
+PACKAGES = ("core", "newsarchive", "crawler", "pipelines", "storage", "sites")
+SPEED_TARGET = 2.5  # newsarchive's pages/s over the naive stack's, at least
+CPU_TARGET = 0.25  # newsarchive's CPU per page over the naive stack's, at most
 
 
 @dataclass(frozen=True)
-class Crawl:
-    e2e: Rate  # over the command's wall time; CPU of the crawl process and its workers
-    in_run: float  # pages/s over the run's own duration
-    server_cpu_ms: float  # CPU per page of the local replay server (this process), not part of the crawl
-    stored: int  # pages archived; without the item pipeline, pages fetched
-    peak_mb: float
+class Run:
+    pages_per_s: float  # over the command's wall time, start-up and exit included
+    cpu_ms: float  # CPU per page of the command and all its descendants
+    stored: int
 
 
 def _cpu(who: int) -> float:
@@ -125,74 +115,89 @@ def _cpu(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def crawl_rate(site: dict[str, dict[str, Resource]], db: str, today: date, workers: int,
-               pipeline: bool = True) -> Crawl:
-    with serve(site) as running:
-        args = [sys.executable, "-m", "newsarchive", "crawl", "etoday", "--db", db, *running.mirror_args(),
-                "--no-progress", "--since", today.isoformat(), "--until", today.isoformat(),
-                # a local replay server: the politeness limits for real sites do not apply
-                "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
-                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "CONCURRENT_REQUESTS=16",
-                "--set", f"NEWSARCHIVE_EXTRACT_WORKERS={workers}",
-                *([] if pipeline else ["--set", "ITEM_PIPELINES={}"])]
-        start, server, crawl = time.perf_counter(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-        result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
-        elapsed = time.perf_counter() - start
-        reap_descendants()
-        server, crawl = _cpu(resource.RUSAGE_SELF) - server, _cpu(resource.RUSAGE_CHILDREN) - crawl
+def _timed(args: list[str]) -> tuple[float, float]:
+    """Run a command to its end: its wall seconds and the CPU seconds of it and all its descendants."""
+    start, cpu = time.perf_counter(), _cpu(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    elapsed = time.perf_counter() - start
+    reap_descendants()  # orphaned workers: their CPU counts once they are reaped
     if result.returncode != 0:
-        raise SystemExit(f"crawl failed: {result.stderr[-2000:]}")
+        raise SystemExit(f"{Path(args[1]).name if args[1].endswith('.py') else 'newsarchive'} failed: "
+                         f"{result.stderr[-2000:]}")
+    return elapsed, _cpu(resource.RUSAGE_CHILDREN) - cpu
+
+
+def newsarchive_run(running: RunningSite, db: str, today: date, workers: int) -> Run:
+    elapsed, cpu = _timed([
+        sys.executable, "-m", "newsarchive", "crawl", "etoday", "--db", db, *running.mirror_args(),
+        "--no-progress", "--since", today.isoformat(), "--until", today.isoformat(),
+        # a local replay server: the politeness limits for real sites do not apply
+        "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+        "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "CONCURRENT_REQUESTS=16",
+        "--set", f"NEWSARCHIVE_EXTRACT_WORKERS={workers}"])
     with transaction(db) as session:
-        run = repository.list_runs(session, limit=1)[0]
-        assert run.finished_at is not None
-        run_seconds = (run.finished_at - run.started_at).total_seconds()
-        stored = run.stored if pipeline else run.fetched
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest process
-    per_page = 1000 / max(stored, 1)
-    return Crawl(Rate(stored / elapsed, crawl * per_page), stored / run_seconds, server * per_page, stored, peak_mb)
+        stored = repository.list_runs(session, limit=1)[0].stored
+    return Run(stored / elapsed, 1000 * cpu / max(stored, 1), stored)
+
+
+def naive_run(running: RunningSite, db_file: str) -> Run:
+    mirrors = [arg for host, base in running.mirrors.items() for arg in ("--mirror", f"{host}={base}")]
+    elapsed, cpu = _timed([sys.executable, str(ROOT / "bench" / "naive_stack.py"),
+                           running.mirrors["www.etoday.co.kr"] + "/rss/news_sitemap", db_file, *mirrors])
+    with sqlite3.connect(db_file) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return Run(stored / elapsed, 1000 * cpu / max(stored, 1), stored)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=1, help="NEWSARCHIVE_EXTRACT_WORKERS for the crawl")
-    parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the crawl without the item pipeline")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="NEWSARCHIVE_EXTRACT_WORKERS for newsarchive")
+    parser.add_argument("--db", default=None, help="newsarchive's database URL, emptied by no one: give a "
+                        "fresh one per round (default: a fresh SQLite file per round)")
     parser.add_argument("--synchronous", choices=SYNCHRONOUS_MODES, type=str.upper, default=None,
-                        help="SQLite's synchronous mode for the crawl (default: the archive's, FULL)")
+                        help="SQLite's synchronous mode for newsarchive (default: the archive's, FULL)")
     args = parser.parse_args()
     if args.synchronous:
         os.environ["NEWSARCHIVE_SQLITE_SYNCHRONOUS"] = args.synchronous
+    if args.db and args.rounds > 1:
+        parser.error("--db holds one crawl's archive: use it with --rounds 1")
     today = datetime.now(KST).date()
     site = build(make_stories(args.n), today)
+    # A user's installed package comes with its bytecode compiled (pip compiles it, as it did the
+    # dependencies'); a checkout run with $PYTHONDONTWRITEBYTECODE would compile every module at every start.
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=2)
     adopt_descendants()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or f"sqlite:///{tmp}/bench.db"
-        # This machine's speed drifts over a minute: extraction alone is timed before and after the crawl.
-        before = extraction_rate(site)
-        crawl = crawl_rate(site, db, today, args.workers)
-        mode = sqlite_synchronous() if db.startswith("sqlite") else "n/a (PostgreSQL)"
-        # no workers: with no item pipeline they would only start a fork server that nothing uses
-        bare = None if args.no_baseline else crawl_rate(site, f"sqlite:///{tmp}/bare.db", today, 0, pipeline=False)
-        after = extraction_rate(site)
-    alone = Rate((before.pages_per_s + after.pages_per_s) / 2, (before.cpu_ms + after.cpu_ms) / 2)
-    e2e = crawl.e2e.pages_per_s
-    print(f"{'pages':>8} {'e2e pages/s':>12} {'in-run pages/s':>15} {'extract-only pages/s':>21} {'ratio':>7} "
-          f"{'peak MB':>8}")
-    print(f"{crawl.stored:>8} {e2e:>12.1f} {crawl.in_run:>15.1f} {alone.pages_per_s:>21.1f} "
-          f"{e2e / alone.pages_per_s:>7.0%} {crawl.peak_mb:>8.0f}")
-    print(f"CPU per page: crawl {crawl.e2e.cpu_ms:.1f} ms (crawl process, fork server and workers), extraction alone "
-          f"{alone.cpu_ms:.1f} ms, replay server {crawl.server_cpu_ms:.1f} ms; {os.cpu_count()} CPUs")
-    verdict = "meets" if e2e >= 0.8 * alone.pages_per_s and crawl.stored == args.n else "MISSES"
-    print(f"summary: end to end {e2e:.1f} pages/s = {e2e / alone.pages_per_s:.0%} of extraction alone "
-          f"({verdict} the 80% target; {crawl.in_run / alone.pages_per_s:.0%} over the run's own duration); "
-          f"{args.workers} worker(s); stored {crawl.stored}/{args.n}; peak RSS {crawl.peak_mb:.0f} MB; "
-          f"extraction alone {before.pages_per_s:.1f} before, {after.pages_per_s:.1f} after the crawl; "
-          f"SQLite synchronous={mode}")
-    if bare is not None:
-        print(f"without the item pipeline: {bare.e2e.pages_per_s:.1f} pages/s, CPU {bare.e2e.cpu_ms:.1f} ms per page; "
-              f"end to end = {e2e / bare.e2e.pages_per_s:.0%} of it")
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    print(f"{'round':>5} {'stack':<12} {'stored':>7} {'pages/s':>8} {'CPU ms/page':>12}")
+    with tempfile.TemporaryDirectory() as tmp, serve(site) as running:
+        for number in range(1, args.rounds + 1):
+            ours.append(newsarchive_run(running, args.db or f"sqlite:///{tmp}/archive{number}.db", today,
+                                        args.workers))
+            theirs.append(naive_run(running, f"{tmp}/naive{number}.db"))
+            for name, result in (("newsarchive", ours[-1]), ("naive", theirs[-1])):
+                print(f"{number:>5} {name:<12} {result.stored:>7} {result.pages_per_s:>8.1f} {result.cpu_ms:>12.1f}",
+                      flush=True)
+    mode = sqlite_synchronous() if not args.db or args.db.startswith("sqlite") else "n/a (PostgreSQL)"
+    speed = [a.pages_per_s / b.pages_per_s for a, b in zip(ours, theirs, strict=True)]
+    cpu = [a.cpu_ms / b.cpu_ms for a, b in zip(ours, theirs, strict=True)]
+    print(f"median (min-max) over {args.rounds} round(s), {args.n} pages, {os.cpu_count()} CPUs, "
+          f"{args.workers} worker(s), SQLite synchronous={mode}:")
+    for name, runs in (("newsarchive", ours), ("naive", theirs)):
+        print(f"  {name:<12} {_spread([r.pages_per_s for r in runs])} pages/s, "
+              f"{_spread([r.cpu_ms for r in runs])} ms CPU per page")
+    complete = all(r.stored == args.n for r in ours + theirs)
+    met = statistics.median(speed) >= SPEED_TARGET and statistics.median(cpu) <= CPU_TARGET and complete
+    print(f"summary: newsarchive {_spread(speed)}x the naive stack's pages/s (target >= {SPEED_TARGET}x), "
+          f"{_spread([1 / c for c in cpu])}x less CPU per page (target >= {1 / CPU_TARGET:.0f}x): "
+          f"{'meets' if met else 'MISSES'} the targets" + ("" if complete else "; NOT every page stored"))
 
 
 if __name__ == "__main__":

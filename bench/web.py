@@ -12,15 +12,23 @@ sending its next request as soon as the previous one is answered (a closed loop,
 clients / throughput). Each page kind is measured alone for --seconds after a warm-up:
 
 - search: the search page for a two-syllable word, a longer word, a phrase or a word with a ministry
-  filter, pages 1-2, sometimes collapsed;
-- article: the article page of a random article (cluster and revisions included);
-- timeline: the attention chart of a word over one year (2025, per week, one SVG page).
+  filter, pages 1-2, sometimes collapsed (about 400 distinct searches);
+- article: the article page of an article (cluster and revisions included; 5,000 distinct articles);
+- timeline: the attention chart of a word over one year (2025, per week, one SVG page; about 100 words,
+  20 of them also split by ministry).
+
+Requests are drawn with Zipf weights, as real traffic is: the n-th most popular of a kind is asked for 1/n
+as often as the first. That matters only to the server's response cache (`serve --cache`, the default),
+which answers a request it has answered before while the archive is unchanged; --cache both (the
+default) measures the server with it and with --no-cache, whose figures are the cost of computing
+every page.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -40,26 +48,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 KINDS = ("search", "article", "timeline")
+SEARCH_DRAWS = 5  # about 400 distinct searches
+ARTICLES = 5000  # distinct articles asked for
 
 
 # --- the clients (run in their own process) --------------------------------------------------------
 
 def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: float) -> dict[str, Any]:
-    """Closed-loop clients for `seconds` after `warmup`; latencies in ms of the measured requests."""
+    """Closed-loop clients for `seconds` after `warmup`; latencies in ms of the measured requests.
+    Each request is drawn from `paths` with Zipf weights (the n-th path 1/n as often as the first)."""
     split = urlsplit(base)
     hostname, port = split.hostname or "127.0.0.1", split.port
     stop_at = time.monotonic() + warmup + seconds
     measure_from = time.monotonic() + warmup
     latencies: list[float] = []
     errors: list[str] = []
+    seen: set[str] = set()
     lock = threading.Lock()
+    cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(paths) + 1)))
 
     def client(seed: int) -> None:
         rnd = random.Random(seed)
         conn = http.client.HTTPConnection(hostname, port, timeout=60)
         mine: list[float] = []
+        asked: set[str] = set()
         while (now := time.monotonic()) < stop_at:
-            path = rnd.choice(paths)
+            path = rnd.choices(paths, cum_weights=cumulative)[0]
             started = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -72,6 +86,7 @@ def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: flo
                 status, path = 0, f"{path}: {exc}"
             elapsed = (time.perf_counter() - started) * 1000
             if now >= measure_from:
+                asked.add(path)
                 if status == 200:
                     mine.append(elapsed)
                 else:
@@ -80,6 +95,7 @@ def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: flo
         conn.close()
         with lock:
             latencies.extend(mine)
+            seen.update(asked)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -88,7 +104,7 @@ def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: flo
         thread.join()
     latencies.sort()
     result: dict[str, Any] = {"requests": len(latencies), "errors": len(errors), "error_sample": errors[:3],
-                              "rps": len(latencies) / seconds}
+                              "rps": len(latencies) / seconds, "distinct": len(seen)}
     if latencies:
         result.update(p50=statistics.median(latencies), p95=latencies[int(0.95 * (len(latencies) - 1))],
                       max=latencies[-1])
@@ -98,25 +114,32 @@ def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: flo
 # --- the archive and the server ------------------------------------------------------------------
 
 def request_paths(n: int, rnd: random.Random) -> dict[str, list[str]]:
+    """Distinct requests of each kind, in a random order: the clients ask for the first most often."""
     from bench.search import corpus_sentences, query_sets
 
     sentences, _ = corpus_sentences()
-    sets = query_sets(sentences, rnd)
-    words = [q for q, _ in sets["two-syllable word"]]
     searches: list[str] = []
-    for kind in ("two-syllable word", "longer word", "phrase", "word + --ministry --since"):
-        for query, extra in sets[kind]:
-            params: dict[str, Any] = {"q": query, **{k: str(v) for k, v in extra.items()}}
-            if rnd.random() < 0.3:
-                params["page"] = "2"
-            if rnd.random() < 0.3:
-                params["collapse"] = "1"
-            searches.append("/search?" + urlencode(params))
-    articles = [f"/articles/{rnd.randint(1, n)}" for _ in range(500)]
+    words: list[str] = []
+    for _ in range(SEARCH_DRAWS):  # each draw: 20 queries of each kind
+        sets = query_sets(sentences, rnd)
+        words += [q for q, _ in sets["two-syllable word"]]
+        for kind in ("two-syllable word", "longer word", "phrase", "word + --ministry --since"):
+            for query, extra in sets[kind]:
+                params: dict[str, Any] = {"q": query, **{k: str(v) for k, v in extra.items()}}
+                if rnd.random() < 0.3:
+                    params["page"] = "2"
+                if rnd.random() < 0.3:
+                    params["collapse"] = "1"
+                searches.append("/search?" + urlencode(params))
+    words = list(dict.fromkeys(words))
+    articles = [f"/articles/{i}" for i in rnd.sample(range(1, n + 1), min(n, ARTICLES))]
     timelines = ["/timeline?" + urlencode({"q": w, "since": "2025-01-01", "until": "2025-12-31"}) for w in words]
     timelines += ["/timeline?" + urlencode({"q": w, "since": "2025-01-01", "until": "2025-12-31",
-                                            "split": "ministry"}) for w in words[:5]]
-    return {"search": searches, "article": articles, "timeline": timelines}
+                                            "split": "ministry"}) for w in words[:20]]
+    out = {"search": list(dict.fromkeys(searches)), "article": articles, "timeline": timelines}
+    for requests in out.values():
+        rnd.shuffle(requests)
+    return out
 
 
 def build_archive(url: str, n: int, load: str) -> None:
@@ -126,10 +149,10 @@ def build_archive(url: str, n: int, load: str) -> None:
     build(url, n, sentences, titles, load_sqlite if load == "sqlite" else load_postgres)
 
 
-def serve(url: str, port: int, workers: int) -> subprocess.Popen[str]:
+def serve(url: str, port: int, workers: int, cache: bool) -> subprocess.Popen[str]:
     process = subprocess.Popen([sys.executable, "-m", "newsarchive", "serve", "--db", url, "--port", str(port),
-                                "--workers", str(workers)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                                "--workers", str(workers), "--cache" if cache else "--no-cache"], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while True:
         if process.poll() is not None:
@@ -153,17 +176,17 @@ def free_port() -> int:
 
 
 def measure(url: str, paths: dict[str, list[str]], clients: list[int], seconds: float,
-            workers: int) -> dict[tuple[str, int], dict[str, Any]]:
+            workers: int, cache: bool) -> dict[tuple[str, int], dict[str, Any]]:
     port = free_port()
-    server = serve(url, port, workers)
+    server = serve(url, port, workers, cache)
     results: dict[tuple[str, int], dict[str, Any]] = {}
     try:
         for kind in KINDS:
             for count in clients:
                 spec = json.dumps({"base": f"http://127.0.0.1:{port}", "paths": paths[kind], "clients": count,
                                    "seconds": seconds, "warmup": min(3.0, seconds / 2)})
-                done = subprocess.run([sys.executable, __file__, "--drive", spec], capture_output=True, text=True,
-                                      check=True, cwd=ROOT)
+                done = subprocess.run([sys.executable, __file__, "--drive"], input=spec, capture_output=True,
+                                      text=True, check=True, cwd=ROOT)
                 results[(kind, count)] = json.loads(done.stdout)
     finally:
         server.terminate()
@@ -186,6 +209,11 @@ def report(columns: dict[str, dict[tuple[str, int], dict[str, Any]]], clients: l
                 line += f"{figures:>28}{r['rps']:>8.0f}"
             print(line)
     for name in names:
+        if "cached" in name and "uncached" not in name:
+            print(f"{name}: distinct requests among those measured (each is computed at least once per worker): "
+                  + ", ".join(f"{kind} x{count} {r['distinct']} of {r['requests']}"
+                              for (kind, count), r in columns[name].items()))
+    for name in names:
         for (kind, count), r in columns[name].items():
             if r["errors"]:
                 print(f"{name} {kind} x{count}: e.g. {r['error_sample']}")
@@ -201,10 +229,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server processes (newsarchive serve --workers)")
     parser.add_argument("--dir", default=None, help="keep the SQLite archive here and reuse it next time")
     parser.add_argument("--no-sqlite", action="store_true", help="with --db: measure PostgreSQL only")
-    parser.add_argument("--drive", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", choices=("both", "on", "off"), default="both",
+                        help="measure with the server's response cache, without it (serve --no-cache), or both")
+    parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)  # the clients; spec on stdin
     args = parser.parse_args()
     if args.drive:
-        spec = json.loads(args.drive)
+        spec = json.loads(sys.stdin.read())
         print(json.dumps(drive(spec["base"], spec["paths"], spec["clients"], spec["seconds"], spec["warmup"])))
         return
 
@@ -215,6 +245,8 @@ def main() -> None:
 
     clients = [int(c) for c in args.clients.split(",")]
     paths = request_paths(args.n, random.Random(11))
+    caching = [(" cached", True), (" uncached", False)]
+    caching = [c for c in caching if args.cache in ("both", "on" if c[1] else "off")]
     workdir = Path(args.dir or tempfile.mkdtemp(prefix="newsarchive-bench-web-"))
     path = workdir / f"bench-web-{args.n}.db"
     url = f"sqlite:///{path}"
@@ -226,8 +258,10 @@ def main() -> None:
             print(f"SQLite archive of {args.n:,} articles built in {time.perf_counter() - started:.0f} s")
         get_engine(url).dispose()
         print(f"server: newsarchive serve --workers {args.workers}; {clients} closed-loop clients, "
-              f"{args.seconds:.0f} s per page kind; machine: {os.cpu_count()} CPUs", flush=True)
-        columns["SQLite"] = measure(url, paths, clients, args.seconds, args.workers)
+              f"{args.seconds:.0f} s per page kind; machine: {os.cpu_count()} CPUs; Zipf draws from "
+              + ", ".join(f"{len(v)} distinct {k} requests" for k, v in paths.items()), flush=True)
+        for label, cache in caching:
+            columns[f"SQLite{label}"] = measure(url, paths, clients, args.seconds, args.workers, cache)
         if not args.dir:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -244,7 +278,8 @@ def main() -> None:
             get_engine(pg_url).dispose()
             print(f"PostgreSQL archive of {args.n:,} articles built in {time.perf_counter() - started:.0f} s",
                   flush=True)
-            columns["PostgreSQL"] = measure(pg_url, paths, clients, args.seconds, args.workers)
+            for label, cache in caching:
+                columns[f"PG{label}"] = measure(pg_url, paths, clients, args.seconds, args.workers, cache)
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 KST = timezone(timedelta(hours=9), "KST")
+DEFAULT_WINDOW_DAYS = 2
+"""The KST days a crawl covers when --since is not given: yesterday and today."""
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 """The days --since/--until accept: the ends of Python's calendar overflow once shifted to UTC."""
@@ -51,7 +53,7 @@ class Window:
     end: datetime
 
     @classmethod
-    def from_days(cls, since: date | None, until: date | None, default_days: int = 2,
+    def from_days(cls, since: date | None, until: date | None, default_days: int = DEFAULT_WINDOW_DAYS,
                   today: date | None = None) -> Window:
         today = today or now_kst().date()
         until = until or today

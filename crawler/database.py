@@ -1,12 +1,18 @@
-"""How Scrapy components find the archive: one resolution rule, shared by middlewares, pipelines and
-extensions."""
+"""How Scrapy components find the archive: the NEWSARCHIVE_DATABASE_URL setting, shared by middlewares,
+pipelines and extensions. Whoever starts the crawl resolves it (newsarchive crawl through crawler.process,
+`scrapy crawl` through newsarchive/scrapy_settings.py); the crawler never reads the user's configuration."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from newsarchive.config import resolve_database_url
+
+class NoDatabase(RuntimeError):
+    """The crawl was started without an archive to write to."""
 
 
 def database_url(settings: Any) -> str:
-    return resolve_database_url(settings.get("NEWSARCHIVE_DATABASE_URL"))
+    url = settings.get("NEWSARCHIVE_DATABASE_URL")
+    if not url:
+        raise NoDatabase("the Scrapy setting NEWSARCHIVE_DATABASE_URL is not set")
+    return str(url)

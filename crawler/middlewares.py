@@ -21,7 +21,6 @@ from core.urls import canonical_url
 from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.neterrors import DNS_ERRORS
-from newsarchive.config import parse_mirrors
 from storage import repository
 from storage.db import get_engine
 
@@ -104,8 +103,8 @@ class HostMirrorMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostMirrorMiddleware:
-        configured = dict(crawler.settings.getdict("NEWSARCHIVE_MIRROR"))
-        mirrors = {**parse_mirrors(), **{k.lower(): v.rstrip("/") for k, v in configured.items()}}
+        configured = crawler.settings.getdict("NEWSARCHIVE_MIRROR")
+        mirrors = {k.lower(): v.rstrip("/") for k, v in configured.items()}
         if not mirrors:
             raise NotConfigured  # with a message, Scrapy would warn of it on every crawl without mirrors
         return cls(mirrors)

@@ -1,4 +1,8 @@
-"""The one Scrapy settings surface. newsarchive-specific settings are prefixed NEWSARCHIVE_."""
+"""The one Scrapy settings surface. newsarchive-specific settings are prefixed NEWSARCHIVE_. Scrapy components
+read only these: the user's configuration (newsarchive.toml, the environment) is resolved by whoever starts the
+crawl and passed in here (crawler/process.py; newsarchive/scrapy_settings.py for `scrapy crawl`)."""
+
+from core.timewindow import DEFAULT_WINDOW_DAYS
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -49,15 +53,15 @@ EXTENSIONS = {
 }
 
 # newsarchive
-NEWSARCHIVE_DATABASE_URL = None  # resolved by newsarchive.config when None
-NEWSARCHIVE_MIRROR: dict[str, str] = {}  # host -> base URL; also $NEWSARCHIVE_MIRROR
+NEWSARCHIVE_DATABASE_URL: str | None = None  # the archive's URL, which the one starting the crawl must set
+NEWSARCHIVE_MIRROR: dict[str, str] = {}  # host -> base URL
 NEWSARCHIVE_RUN_ID = None  # crawl_runs row opened by the launcher; the extension opens one when None
 NEWSARCHIVE_RUN_FLUSH_SECONDS = 10
 NEWSARCHIVE_RETRY_BACKOFF_BASE = 2.0  # seconds; doubled per retry
 NEWSARCHIVE_RETRY_BACKOFF_MAX = 60.0
 NEWSARCHIVE_MAX_LIST_PAGES = 20
 NEWSARCHIVE_RETRY_REJECTED = False  # fetch again pages rejected before (e.g. after extraction rules improved)
-NEWSARCHIVE_WINDOW_DAYS = 2
+NEWSARCHIVE_WINDOW_DAYS = DEFAULT_WINDOW_DAYS  # days a spider covers when not given since (its window_days)
 NEWSARCHIVE_EXTRACT_WORKERS = 1  # processes that extract and store beside the crawl process; 0 = in-process
 
 FEED_EXPORT_ENCODING = "utf-8"

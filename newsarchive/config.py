@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.jobs import revisit_name
+from core.timewindow import DEFAULT_WINDOW_DAYS
+
 DEFAULT_DATABASE_URL = "sqlite:///archive.db"
 DATABASE_ENV = "NEWSARCHIVE_DATABASE_URL"
 MIRROR_ENV = "NEWSARCHIVE_MIRROR"
 CONFIG_ENV = "NEWSARCHIVE_CONFIG"
 CONFIG_FILE = "newsarchive.toml"
-DEFAULT_WINDOW_DAYS = 2
 DEFAULT_GRACE_SECONDS = 60
 DEFAULT_SCHEDULES: dict[str, str] = {"etoday": "30 2 * * *", "korea_kr": "0 3 * * *"}
+"""Cron (in the schedule's time zone) per spider, used when newsarchive.toml has no [schedule.spiders]."""
 DEFAULT_REVISITS: dict[str, str] = {"etoday": "15 */6 * * *", "korea_kr": "45 */6 * * *"}
 """Cron per spider for `newsarchive revisit` (edited articles), used when the schedule is not configured."""
 DEFAULT_REVISIT_DAYS = 3
-REVISIT_SUFFIX = "-revisit"
-"""Revisit runs are recorded, locked and logged under SPIDER + this suffix."""
-"""Cron (in the schedule's time zone) per spider, used when newsarchive.toml has no [schedule.spiders]."""
 
 
 class ConfigError(ValueError):
@@ -63,7 +63,7 @@ class Config:
     def job_crons(self) -> dict[str, str]:
         """Every scheduled job and its cron: SPIDER (crawls), then SPIDER-revisit (revisits)."""
         return {**self.effective_schedules,
-                **{spider + REVISIT_SUFFIX: cron for spider, cron in self.effective_revisits.items()}}
+                **{revisit_name(spider): cron for spider, cron in self.effective_revisits.items()}}
 
 
 def load_config(path: str | Path | None = None) -> Config:

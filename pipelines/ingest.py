@@ -120,6 +120,6 @@ def _verdict_outcome(item: ExtractedItem, stored: Stored) -> Outcome:
         original = f"article {stored.original.id} {stored.original.canonical_url}" if stored.original else ""
         return Outcome("duplicates", dropped=Kind.DUPLICATE.describe(original), permanent=True)
     if detail is not None:  # a revisit: counted, and not dropped (it is not a rejected page)
-        revised = detail == revisions.Outcome.REVISED.value
+        revised = detail == revisions.Change.REVISED.value
         return Outcome("stored" if revised else "skipped", detail, article=article)
     return Outcome("skipped", "archived", dropped=Kind.ARCHIVED.describe(article.canonical_url), permanent=True)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from datasketch import MinHash
 from sqlalchemy.orm import Session
 
 from core.article import normalise_body
@@ -52,18 +51,32 @@ def shingles(text: str) -> set[str]:
     return {compact[i:i + SHINGLE_CHARS] for i in range(len(compact) - SHINGLE_CHARS + 1)}
 
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32")  # permutations drawn once
+# The permutations h -> a*h + b (mod 2**32, a odd) that datasketch 2's MinHash(num_perm=64, seed=7,
+# scheme="affine32") draws, computed here as it does: the archive's stored bands and signatures were made with
+# them (tests/test_neardup_pinned.py), and importing datasketch cost the workers' fork server a second
+# (it imports scipy).
+_DRAW = np.random.RandomState(_SEED)
+_A = (_DRAW.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[:, None]
+_B = _DRAW.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)[:, None]
+
+
+def _premix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection), applied to the shingle hashes before permuting."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def _minhash(shingle_set: AbstractSet[str]) -> np.ndarray:
-    """The MinHash values (uint64 array of NUM_PERM values below 2**32).
+    """The MinHash values (uint32 array of NUM_PERM values): the least permuted hash per permutation.
 
     Shingles are hashed with CRC-32 (stable across processes, unlike hash(), and far cheaper than
     datasketch's default SHA-1 per shingle)."""
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_TEMPLATE.permutations,
-                      scheme="affine32")
-    minhash.update_batch([s.encode("utf-8") for s in shingle_set])  # a minimum: order does not matter
-    return minhash.hashvalues
+    hashes = _premix(np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingle_set), np.uint32,
+                                 len(shingle_set)))
+    return (_A * hashes + _B).min(axis=1)  # uint32 arithmetic wraps: that is the modulo 2**32
 
 
 def _bands(values: np.ndarray) -> list[int]:

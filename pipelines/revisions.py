@@ -19,7 +19,9 @@ from storage.models import Article, RawPage
 CONTEXT_WORDS = 6
 
 
-class Outcome(Enum):
+class Change(Enum):
+    """What a revisit found (the reason its page is counted under, pipelines.messages.Outcome)."""
+
     UNCHANGED = "unchanged"
     REVISED = "revised"
     CONFLICT = "conflict"  # the new body is stored already as another article: left as it was
@@ -35,16 +37,16 @@ class Fetch:
     last_modified: str | None = None
 
 
-def revise(session: Session, row: Article, record: ArticleRecord, fetch: Fetch) -> Outcome:
+def revise(session: Session, row: Article, record: ArticleRecord, fetch: Fetch) -> Change:
     """Compare a re-extracted record with the stored article and keep the change as a revision."""
     fetched_at = record.fetched_at or datetime.now(UTC)
     if record.title == row.title and record.content_hash == row.content_hash:
         clusters.set_validators(session, row.id, fetch.etag, fetch.last_modified, fetched_at)
-        return Outcome.UNCHANGED
+        return Change.UNCHANGED
     holder = repository.article_by_hash(session, record.content_hash)
     if holder is not None and holder.id != row.id:
         clusters.set_validators(session, row.id, fetch.etag, fetch.last_modified, fetched_at)
-        return Outcome.CONFLICT
+        return Change.CONFLICT
     history = clusters.revisions(session, row.id)
     number = history[-1].number + 1 if history else 2
     if not history:
@@ -64,7 +66,7 @@ def revise(session: Session, row: Article, record: ArticleRecord, fetch: Fetch) 
     if body_changed:
         neardup.refingerprint(session, row.id, record.body, record.published_at)
     clusters.set_validators(session, row.id, fetch.etag, fetch.last_modified, fetched_at)
-    return Outcome.REVISED
+    return Change.REVISED
 
 
 # --- showing the history --------------------------------------------------------------------------

@@ -4,9 +4,9 @@ A new article is fingerprinted and put in the story cluster of its nearest near-
 (pipelines/neardup.py). In a revisit crawl an archived URL is not skipped: the page is compared with
 the stored article and a change becomes a revision (pipelines/revisions.py).
 
-`store_batch` decides and writes a whole batch with a few statements (the crawl's path); `store` does
-one article through the ORM (revisits, and a batch that failed, article by article). Both give the same
-verdicts and rows."""
+`store_batch` decides and writes a whole batch with a few statements (storage/bulk.py); `store` does one
+article the same way (a batch that failed is stored again article by article), or revises an archived
+one in a revisit. There is one way to write a new article or a duplicate."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from pipelines import neardup, revisions
-from pipelines.dedup import Verdict, classify
+from pipelines.dedup import Verdict
 from pipelines.messages import ExtractedItem, Policy
-from storage import bulk, clusters, repository
+from storage import bulk, repository
 
 
 class Original(NamedTuple):
@@ -38,28 +38,25 @@ class Stored(NamedTuple):
 
 
 def store(session: Session, item: ExtractedItem, policy: Policy) -> Stored:
-    """Dedup and store one article through the ORM."""
-    page, article = item.page, item.article
-    verdict, original = classify(session, article)
-    if verdict is Verdict.NEW:
-        row = repository.add_article(session, article, page.html, page.encoding, policy.run_id,
-                                     listed_at=page.listed_at, listed_ministries=page.ministries)
-        clusters.set_validators(session, row.id, page.etag, page.last_modified, article.fetched_at)
-        joined = neardup.assign(session, row.id, article.body, article.published_at, item.fingerprint)
-        return Stored(verdict, "near-duplicate" if joined.cluster_id is not None else None)
-    if verdict is Verdict.DUPLICATE and original is not None:
-        repository.add_duplicate(session, article, original, policy.run_id)
-        return Stored(verdict, None, Original(original.id, original.canonical_url))
-    if verdict is Verdict.ARCHIVED and original is not None and policy.revisit:
-        fetch = revisions.Fetch(page.html, page.encoding, page.etag, page.last_modified)
-        return Stored(verdict, revisions.revise(session, original, article, fetch).value)
-    return Stored(verdict)
+    """Dedup and store one article: a batch of one, except that in a revisit an archived URL is compared with
+    its stored article and a change kept as a revision."""
+    if policy.revisit:
+        row = repository.article_by_url(session, item.article.canonical_url)
+        if row is not None:
+            page = item.page
+            fetch = revisions.Fetch(page.html, page.encoding, page.etag, page.last_modified)
+            return Stored(Verdict.ARCHIVED, revisions.revise(session, row, item.article, fetch).value)
+    return _store_all(session, [item], policy.run_id)[0]
 
 
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
     batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
+    return _store_all(session, items, policy.run_id)
+
+
+def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | None) -> list[Stored]:
     articles = [item.article for item in items]
     archived = repository.known_urls(session, [a.canonical_url for a in articles], include_rejected=False)
     stored = {content_hash: Original(*found) for content_hash, found in
@@ -81,12 +78,12 @@ def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy
     ids = bulk.add_articles(session, [bulk.NewArticle(item.article, item.page.html, item.page.encoding,
                                                       item.page.etag, item.page.last_modified,
                                                       item.page.listed_at, tuple(item.page.ministries))
-                                      for item in new], policy.run_id)
+                                      for item in new], run_id)
     stored.update({item.article.content_hash: Original(article_id, item.article.canonical_url)
                    for item, article_id in zip(new, ids, strict=True)})
     bulk.add_duplicates(session, [(article, stored[article.content_hash].id)
                                   for article, verdict in zip(articles, verdicts, strict=True)
-                                  if verdict is Verdict.DUPLICATE], policy.run_id)
+                                  if verdict is Verdict.DUPLICATE], run_id)
     assigned = neardup.assign_all(session, [
         (article_id, item.article.published_at, item.fingerprint or neardup.fingerprint_of(item.article.body))
         for item, article_id in zip(new, ids, strict=True)])

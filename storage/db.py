@@ -139,7 +139,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-HEAD = "0008"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
+HEAD = "0009"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
 
 
 def migrate(url: str, revision: str = "head") -> None:

@@ -55,6 +55,9 @@ class Article(Base):
     ministry_links: Mapped[list[ArticleMinistry]] = relationship(
         back_populates="article", cascade="all, delete-orphan")
 
+    # the timeline reads dates by id (migration 0009)
+    __table_args__ = (Index("ix_articles_id_published_at", "id", "published_at"),)
+
 
 class ArticleMinistry(Base):
     """One row per (article, official ministry name): what `--ministry` filters on."""

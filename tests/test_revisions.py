@@ -11,7 +11,7 @@ from core.article import Article as Record
 from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES
 from pipelines import revisions
-from pipelines.revisions import Fetch, Outcome, format_history, history, revise, word_diff
+from pipelines.revisions import Change, Fetch, format_history, history, revise, word_diff
 from storage import clusters, repository
 from storage.db import transaction
 from storage.models import Article
@@ -36,7 +36,7 @@ def store(url: str, rec: Record, etag: str | None = '"a1"') -> int:
         return row.id
 
 
-def revisit(url: str, article_id: int, rec: Record, html: bytes = b"<html>again</html>") -> Outcome:
+def revisit(url: str, article_id: int, rec: Record, html: bytes = b"<html>again</html>") -> Change:
     with transaction(url) as session:
         row = session.get(Article, article_id)
         assert row is not None
@@ -57,7 +57,7 @@ def test_word_diff_marks_removed_and_added_words_with_context() -> None:
 
 def test_unchanged_page_only_updates_validators(db_url: str) -> None:
     article_id = store(db_url, record(STORY.paragraphs))
-    assert revisit(db_url, article_id, record(STORY.paragraphs, hours=5)) is Outcome.UNCHANGED
+    assert revisit(db_url, article_id, record(STORY.paragraphs, hours=5)) is Change.UNCHANGED
     with transaction(db_url) as session:
         assert clusters.revisions(session, article_id) == []
         validators = clusters.validators(session, article_id)
@@ -69,9 +69,9 @@ def test_unchanged_page_only_updates_validators(db_url: str) -> None:
 def test_changes_become_numbered_revisions_and_the_row_shows_the_latest(db_url: str) -> None:
     article_id = store(db_url, record(STORY.paragraphs))
     changed = [STORY.paragraphs[0].replace("점검했다고", "긴급 점검했다고"), *STORY.paragraphs[1:]]
-    assert revisit(db_url, article_id, record(changed, hours=3)) is Outcome.REVISED
+    assert revisit(db_url, article_id, record(changed, hours=3)) is Change.REVISED
     retitled = STORY.title.replace("적극", "즉각")
-    assert revisit(db_url, article_id, record(changed, title=retitled, hours=6)) is Outcome.REVISED
+    assert revisit(db_url, article_id, record(changed, title=retitled, hours=6)) is Change.REVISED
     with transaction(db_url) as session:
         row = session.get(Article, article_id)
         assert row is not None
@@ -91,7 +91,7 @@ def test_changes_become_numbered_revisions_and_the_row_shows_the_latest(db_url: 
 def test_a_body_already_archived_elsewhere_is_a_conflict_and_changes_nothing(db_url: str) -> None:
     article_id = store(db_url, record(STORY.paragraphs))
     store(db_url, record(OTHER.paragraphs, title=OTHER.title, url="https://www.etoday.co.kr/news/view/2572431"))
-    assert revisit(db_url, article_id, record(OTHER.paragraphs, hours=2)) is Outcome.CONFLICT
+    assert revisit(db_url, article_id, record(OTHER.paragraphs, hours=2)) is Change.CONFLICT
     with transaction(db_url) as session:
         row = session.get(Article, article_id)
         assert row is not None and row.title == STORY.title

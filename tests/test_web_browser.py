@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from storage.db import get_engine, migrate
+from storage import repository as repo
+from storage.db import get_engine, migrate, transaction
+from tests.search_fixtures import make_record
 from tests.web_archive import BRIEFINGS, WebArchive, build_web_archive
 from tests.web_server import serving
 
@@ -150,3 +153,21 @@ def test_bad_input_gets_a_page_that_says_what_was_wrong(site: tuple[str, WebArch
     assert response is not None and response.status == 404 and "no article" in page.inner_text("#error")
     page.goto(base + "/runs")
     assert page.locator("#runs tbody tr").count() == 2 and "FLAGGED" in page.inner_text("#health")
+
+
+def test_a_reload_shows_what_a_crawl_stored_meanwhile(site: tuple[str, WebArchive], page: Any) -> None:
+    """The server (another process) keeps the page it answered; an article stored after it, as by a
+    crawl running beside the server, shows on the next reload."""
+    base, archive = site
+    page.goto(base + "/search?q=해양플랜트")
+    page.reload()  # answered again, from the server's cache or the browser's revalidation
+    assert page.locator("li.result").count() == 0 and page.locator("li.none").count() == 1
+    body = "산업통상자원부는 해양플랜트 기자재 국산화 지원 사업을 시작한다고 밝혔다."
+    with transaction(archive.url) as session:
+        repo.add_article(session, make_record(9101, "해양플랜트 기자재 국산화 지원", body,
+                                              datetime(2026, 2, 25, 1, 0, tzinfo=UTC), ["산업통상자원부"]),
+                         f"<html><body><p>{body}</p></body></html>".encode(), "utf-8")
+    get_engine(archive.url).dispose()
+    page.reload()
+    assert page.locator("li.result").count() == 1
+    assert page.inner_text("li.result a.title") == "해양플랜트 기자재 국산화 지원"

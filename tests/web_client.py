@@ -14,10 +14,10 @@ from storage.db import get_engine
 
 
 @contextmanager
-def web_client(db_url: str) -> Iterator[TestClient]:
+def web_client(db_url: str, cache: bool = True) -> Iterator[TestClient]:
     ro_url = open_read_only(db_url)
     try:
-        with TestClient(create_app(ro_url)) as client:
+        with TestClient(create_app(ro_url, cache=cache)) as client:
             yield client
     finally:
         get_engine(ro_url).dispose()

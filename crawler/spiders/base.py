@@ -8,18 +8,19 @@ import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from core.items import PageItem
 from core.rejections import Kind
-from core.timewindow import Window, parse_day
+from core.timewindow import DEFAULT_WINDOW_DAYS, Window, parse_day
 from core.urls import canonical_url
 from crawler import runstats
 from crawler.listings import Entry, parse_feed, parse_list_page, parse_sitemap
@@ -56,12 +57,19 @@ class ArchiveSpider(scrapy.Spider):
     def __init__(self, since: str | None = None, until: str | None = None,
                  window_days: str | int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        days = int(window_days) if window_days else 2
+        days = int(window_days) if window_days else DEFAULT_WINDOW_DAYS
         self.window = Window.from_days(parse_day(since) if since else None,
                                        parse_day(until) if until else None, default_days=days)
         self.listing_status = ListingStatus()
         self._seen: set[str] = set()
         self._article_re = re.compile(self.article_pattern)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """Without a window_days argument, the window is NEWSARCHIVE_WINDOW_DAYS days long."""
+        if not kwargs.get("window_days"):
+            kwargs["window_days"] = crawler.settings.getint("NEWSARCHIVE_WINDOW_DAYS")
+        return super().from_crawler(crawler, *args, **kwargs)
 
     # --- discovery -------------------------------------------------------------------------------
 

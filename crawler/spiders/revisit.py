@@ -19,22 +19,17 @@ import scrapy
 from scrapy.http import Response
 
 from core.items import PageItem
+from core.jobs import revisit_name
 from core.timewindow import KST
 from crawler import runstats
 from crawler.database import database_url
 from crawler.listings import Entry
 from crawler.spiders.base import ArchiveSpider
-from newsarchive.config import REVISIT_SUFFIX
 from storage import clusters
 from storage.db import transaction
 
 REVISIT_META = "newsarchive_revisit"  # the article id a revisit request is for
 NOT_MODIFIED = "not modified"
-
-
-def revisit_name(spider: str) -> str:
-    """The name revisit runs are recorded under (crawl_runs.spider)."""
-    return spider + REVISIT_SUFFIX
 
 
 def revisit_spider(site: type[ArchiveSpider]) -> type[ArchiveSpider]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from core.timewindow import Window
+from core.timewindow import DEFAULT_WINDOW_DAYS, Window
 from newsarchive.config import load_config, parse_mirrors
 from newsarchive.options import config_option, db_option, open_database, since_option, until_option
 from newsarchive.recorded_run import open_run, pairs, run_recorded
@@ -17,7 +17,7 @@ from newsarchive.recorded_run import open_run, pairs, run_recorded
 @since_option
 @until_option
 @click.option("--window-days", type=click.IntRange(1, 3650), default=None,
-              help="Days covered when --since is not given (default 2, or [crawl] window_days).")
+              help=f"Days covered when --since is not given (default {DEFAULT_WINDOW_DAYS}, or [crawl] window_days).")
 @db_option
 @config_option
 @click.option("--mirror", "mirrors", multiple=True, metavar="HOST=URL",
@@ -35,7 +35,7 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
             config_path: str | None, mirrors: tuple[str, ...], args: tuple[str, ...],
             overrides: tuple[str, ...], retry_rejected: bool, run_id: int | None, progress: bool | None,
             verbose: bool) -> None:
-    """Crawl SPIDER's sources into the archive (default window: the last 2 days, KST)."""
+    """Crawl SPIDER's sources into the archive (by default the last --window-days days, KST)."""
     from crawler.process import CrawlRequest, spider_names
 
     names = spider_names()
@@ -52,8 +52,7 @@ def command(spider: str, since: date | None, until: date | None, window_days: in
     scrapy_overrides = pairs(overrides, "--set")
     url = open_database(db, config_path, write=True)
     run_id = open_run(url, spider, run_id, window.start, window.end)
-    spider_args.update(since=window.since_day.isoformat(), until=window.until_day.isoformat(),
-                       window_days=str(days))
+    spider_args.update(since=window.since_day.isoformat(), until=window.until_day.isoformat())
     request = CrawlRequest(spider=spider, database_url=url, run_id=run_id, spider_args=spider_args,
                            mirrors=mirror_map, log_level="INFO" if verbose else "WARNING",
                            overrides={**scrapy_overrides, "NEWSARCHIVE_WINDOW_DAYS": days,

@@ -37,8 +37,9 @@ def command(spider: str, days: int, since: date | None, until: date | None, db: 
 
     --until is accepted so the scheduler's launcher can start revisits like crawls; pages are always
     fetched as they are now."""
+    from core.jobs import revisit_name
     from crawler.process import CrawlRequest, spider_class, spider_names
-    from crawler.spiders.revisit import revisit_name, revisit_spider
+    from crawler.spiders.revisit import revisit_spider
 
     names = spider_names()
     if spider not in names:

@@ -14,10 +14,11 @@ from newsarchive.options import config_option, db_option
 @config_option
 def command(db: str | None, config_path: str | None) -> None:
     """List the spiders: where each discovers articles, when it runs, how its last run went."""
+    from core.jobs import revisit_name
     from core.timewindow import KST, now_kst
     from crawler.process import spider_class, spider_names
     from crawler.spidergen import describe_sources
-    from newsarchive.config import REVISIT_SUFFIX, load_config
+    from newsarchive.config import load_config
     from newsarchive.options import open_database
     from newsarchive.service.health import check_spider
     from newsarchive.service.timing import load_jobs
@@ -45,7 +46,7 @@ def command(db: str | None, config_path: str | None) -> None:
             last = (f"{run.status} {run.started_at.astimezone(KST):%Y-%m-%d %H:%M}\n"
                     f"stored {run.stored} of {run.listed} listed")
         schedule, flags = [], []
-        for job, label in ((name, "crawl"), (name + REVISIT_SUFFIX, "revisit")):
+        for job, label in ((name, "crawl"), (revisit_name(name), "revisit")):
             if job not in triggers:
                 continue
             schedule.append(f"{label} {crons[job]}")

@@ -9,8 +9,8 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from core.jobs import REVISIT_SUFFIX
 from core.timewindow import KST
-from newsarchive.config import REVISIT_SUFFIX
 from newsarchive.service.timing import interval
 from storage.models import CrawlRun
 

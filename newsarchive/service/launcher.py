@@ -22,8 +22,9 @@ from typing import IO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.timewindow import Window
-from newsarchive.config import DATABASE_ENV, REVISIT_SUFFIX
+from core.jobs import REVISIT_SUFFIX
+from core.timewindow import DEFAULT_WINDOW_DAYS, Window
+from newsarchive.config import DATABASE_ENV
 from newsarchive.service.liveness import heard_from, is_local, run_is_live
 from storage.db import DatabaseError, transaction
 from storage.repository import RUN_COUNTERS, create_run, get_run, list_runs, update_run
@@ -58,7 +59,7 @@ class Launcher:
     The database URL travels in $NEWSARCHIVE_DATABASE_URL, not on the command line, so a password in it
     never shows in `ps`."""
 
-    def __init__(self, db_url: str, *, command: Sequence[str] | None = None, window_days: int = 2,
+    def __init__(self, db_url: str, *, command: Sequence[str] | None = None, window_days: int = DEFAULT_WINDOW_DAYS,
                  timeout_seconds: float = 7200.0, grace_seconds: float = 60.0,
                  kill_wait_seconds: float = KILL_WAIT_SECONDS, env: dict[str, str] | None = None,
                  revisit_days: int = 3) -> None:

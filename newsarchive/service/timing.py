@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from newsarchive.config import DEFAULT_SCHEDULES, REVISIT_SUFFIX, Config, ConfigError
+from core.jobs import revisit_name
+from newsarchive.config import DEFAULT_SCHEDULES, Config, ConfigError
 
 # Windows searched backwards for the latest fire time; a cron that never fired within a year is "never".
 _LOOKBACK = (timedelta(minutes=2), timedelta(hours=2), timedelta(days=2), timedelta(days=33),
@@ -127,7 +128,7 @@ def load_schedules(config: Config, revisits: bool = False) -> dict[str, CronTrig
         if spider not in known:
             raise ConfigError(f"unknown spider {spider!r} in [schedule.{table}] "
                               f"(known: {', '.join(sorted(known))})")
-        job = spider + REVISIT_SUFFIX if revisits else spider
+        job = revisit_name(spider) if revisits else spider
         plan[job] = parse_cron(job, expr, tz)
     return plan
 

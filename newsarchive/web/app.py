@@ -4,6 +4,8 @@ as JSON, never a traceback."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +95,21 @@ def error_response(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", status=status, status_code=status, message=message)
 
 
-def create_app(db_url: str, config_path: str | None = None) -> FastAPI:
-    """The application over an archive URL that is already read-only (database.open_read_only)."""
+def create_app(db_url: str, config_path: str | None = None, cache: bool = True) -> FastAPI:
+    """The application over an archive URL that is already read-only (database.open_read_only);
+    `cache`: keep answers while the archive is unchanged (response_cache.py)."""
     from newsarchive.web import api, pages
+    from newsarchive.web.archive_version import ArchiveVersion
+    from newsarchive.web.response_cache import ResponseCache
 
-    app = FastAPI(title="newsarchive", version="1", docs_url=None, redoc_url=None,
+    version = ArchiveVersion(db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        version.close()
+
+    app = FastAPI(title="newsarchive", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Read-only JSON API of the newsarchive web explorer: search, articles, "
                               "attention over time, crawl runs. Times are KST (+09:00).")
     app.state.db_url = db_url
@@ -132,6 +144,8 @@ def create_app(db_url: str, config_path: str | None = None) -> FastAPI:
         return error_response(request, 500, "internal error: the server log has the details")
 
     app.add_middleware(SecurityHeaders)
+    if cache:
+        app.add_middleware(ResponseCache, version=version)
     return app
 
 
@@ -140,4 +154,5 @@ def app_from_environment() -> FastAPI:
     read-only URL and the config path come from the serving command through the environment."""
     import os
 
-    return create_app(os.environ["NEWSARCHIVE_WEB_DB"], os.environ.get("NEWSARCHIVE_WEB_CONFIG"))
+    return create_app(os.environ["NEWSARCHIVE_WEB_DB"], os.environ.get("NEWSARCHIVE_WEB_CONFIG"),
+                      cache=os.environ.get("NEWSARCHIVE_WEB_CACHE", "1") != "0")

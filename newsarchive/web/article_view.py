@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from core.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from pipelines.revisions import diff_segments, history
 from storage import repository as repo
 from storage.clusters import cluster_of
 from storage.db import transaction
+from storage.models import RawPage
 
 
 def safe_link(url: str | None) -> str | None:
@@ -57,8 +61,13 @@ def article_data(db_url: str, value: str) -> dict[str, Any]:
                          "published_at": kst_minutes(m.article.published_at), "similarity": round(m.similarity, 3)}
                         for m in members if m.article.id != row.id],
             "revisions": revisions if len(revisions) > 1 else [],
-            "raw_html": f"/api/articles/{row.id}/raw" if row.raw is not None else None,
+            "raw_html": f"/api/articles/{row.id}/raw" if _has_raw(session, row.id) else None,
         }
+
+
+def _has_raw(session: Session, ident: int) -> bool:
+    """Whether the crawled page is stored, without reading it (row.raw would load the whole page)."""
+    return session.scalar(select(RawPage.article_id).where(RawPage.article_id == ident)) is not None
 
 
 def raw_html(db_url: str, value: str) -> tuple[int, bytes, str]:

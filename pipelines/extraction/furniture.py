@@ -100,7 +100,8 @@ def loose_classes(doc: HtmlElement, names: tuple[str, ...], source: str) -> list
 
 
 def text_of(el: HtmlElement) -> str:
-    return re.sub(r"\s+", " ", el.text_content() or "").strip()
+    """The element's text with runs of whitespace as one space (str.split's whitespace is re's \\s)."""
+    return " ".join((el.text_content() or "").split())
 
 
 def link_text_length(el: HtmlElement) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from core.timewindow import KST
+from core.timewindow import DEFAULT_WINDOW_DAYS, KST
 
 # Text that must never reach an archived body (page furniture of both sites).
 FURNITURE_MARKERS: tuple[str, ...] = (
@@ -22,8 +22,8 @@ def kst(today: date, days_ago: int, hhmm: str) -> datetime:
 
 
 def default_window(today: date) -> tuple[date, date]:
-    """The crawl's default window: yesterday and today (KST days, inclusive)."""
-    return today - timedelta(days=1), today
+    """The crawl's default window (KST days, inclusive)."""
+    return today - timedelta(days=DEFAULT_WINDOW_DAYS - 1), today
 
 
 @dataclass(frozen=True)
