@@ -9,16 +9,21 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from storage.db import get_engine, migrate
 
@@ -39,12 +44,16 @@ def _pg_available() -> str | None:
         return str(exc).splitlines()[0]
 
 
-def create_pg_database() -> str:
+def _require_pg() -> None:
     problem = _pg_available()
     if problem:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL required in CI but unreachable: {problem}")
         pytest.skip(f"PostgreSQL not reachable: {problem}")
+
+
+def create_pg_database() -> str:
+    _require_pg()
     name = f"newsarchive_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -62,22 +71,100 @@ def drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
+_templates: dict[str, str] = {}
+"""Per test process: a migrated archive per backend that the tests' archives are copied from (running the
+migrations for every test cost a second or more of each on PostgreSQL)."""
+
+
+def _sqlite_template() -> Path:
+    if "sqlite" not in _templates:
+        directory = Path(tempfile.mkdtemp(prefix="newsarchive-template-"))
+        url = f"sqlite:///{directory / 'archive.db'}"
+        migrate(url)  # ends with a checkpoint: the schema is all in the file
+        get_engine(url).dispose()
+        _templates["sqlite"] = str(directory / "archive.db")
+    return Path(_templates["sqlite"])
+
+
+def _pg_template() -> str:
+    if "postgresql" not in _templates:
+        url = create_pg_database()
+        migrate(url)
+        get_engine(url).dispose()
+        _templates["postgresql"] = str(make_url(url).database)
+    return _templates["postgresql"]
+
+
+def _create_pg_copy(template: str) -> str:
+    name = f"newsarchive_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        for attempt in range(50):  # the template's last session may still be ending after dispose()
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+                break
+            except OperationalError as exc:
+                if "is being accessed by other users" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.1)
+    finally:
+        admin.dispose()
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+_dropping = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-test-database")
+"""Drops the tests' PostgreSQL databases while the next test runs (a DROP DATABASE waits for the server's
+checkpoint: up to two seconds on the loaded machine)."""
+_drops: list[Future[None]] = []
+
+
+def shared_temp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's temporary directory common to all pytest-xdist workers (or the only one without)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def drop_at_session_end(tmp_path_factory: pytest.TempPathFactory, url: str) -> None:
+    """A PostgreSQL database shared by the workers: the process that ends the session (the controller
+    under pytest-xdist) drops it."""
+    (shared_temp_root(tmp_path_factory) / f"drop-{uuid.uuid4().hex}.url").write_text(url, encoding="utf-8")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _dropping.shutdown(wait=True)
+    for drop in _drops:
+        drop.result()  # a database that could not be dropped fails the session here, as its teardown did
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for shared in shared_temp_root(session.config._tmp_path_factory).glob("drop-*.url"):  # type: ignore[attr-defined]
+            drop_pg_database(shared.read_text(encoding="utf-8"))
+            shared.unlink()
+    if "sqlite" in _templates:
+        shutil.rmtree(Path(_templates.pop("sqlite")).parent, ignore_errors=True)
+    if "postgresql" in _templates:
+        drop_pg_database(make_url(PG_ADMIN_URL).set(database=_templates.pop("postgresql"))
+                         .render_as_string(hide_password=False))
+
+
 @contextmanager
 def migrated_archive(backend: str, directory: Path, name: str = "archive.db") -> Iterator[str]:
-    """A freshly migrated, empty archive: a SQLite file `name` in `directory`, or a PostgreSQL database
-    of its own (dropped afterwards)."""
+    """A freshly migrated, empty archive: a SQLite file `name` in `directory` (with the lock file its
+    migrations leave beside it), or a PostgreSQL database of its own (dropped afterwards). Both are copies
+    of an archive this test process migrated once."""
     if backend == "sqlite":
+        shutil.copyfile(_sqlite_template(), directory / name)
+        (directory / f"{name}-migrate.lock").touch()
         url = f"sqlite:///{directory / name}"
-        migrate(url)
         yield url
         get_engine(url).dispose()
     else:
-        url = create_pg_database()
+        _require_pg()
+        url = _create_pg_copy(_pg_template())
         try:
-            migrate(url)
             yield url
         finally:
-            drop_pg_database(url)
+            get_engine(url).dispose()
+            _drops.append(_dropping.submit(drop_pg_database, url))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -105,8 +192,7 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, subproc
     """A demo archive made once by the real `newsarchive demo`, run from an empty directory with ephemeral
     ports: its URL and the command's output. Under pytest-xdist the workers share one, made by whichever
     needs it first (the others wait on a lock), in the session's common temporary directory."""
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared_temp_root(tmp_path_factory)
     cwd, record = root / "demo", root / "demo.json"
     with open(root / "demo.lock", "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
