@@ -123,8 +123,8 @@ class CrawlRunExtension:
         self.crawler.stats.set_value(runstats.UNRECORDED, message)
         return message
 
-    def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
-        """finished, failed or killed — judged from what the crawl did, not only how Scrapy closed."""
+    def closed_badly(self, reason: str) -> tuple[str, str] | None:
+        """failed or killed when the database failed or Scrapy did not close as finished; else None."""
         failed = dbfailure.failure(self.crawler)
         if failed is not None:
             return "failed", f"database error: {failed}"
@@ -132,5 +132,12 @@ class CrawlRunExtension:
             return "killed", f"interrupted ({reason})"
         if reason != "finished":
             return "failed", f"closed: {reason}"
+        return None
+
+    def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
+        """finished, failed or killed — judged from what the crawl did, not only how Scrapy closed."""
+        bad = self.closed_badly(reason)
+        if bad is not None:
+            return bad
         status = getattr(spider, "listing_status", None)
         return listing_verdict(status.snapshot()) if status is not None else ("finished", "")

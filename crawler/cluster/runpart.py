@@ -21,7 +21,7 @@ from crawler import dbfailure, runstats
 from crawler.cluster.finish import finish_crawl, live_workers, redis_ms
 from crawler.cluster.keys import CrawlKeys, connect
 from crawler.cluster.listings import SharedListingStatus
-from crawler.extensions import KILLED_REASONS, CrawlRunExtension
+from crawler.extensions import CrawlRunExtension
 from storage.db import migrate, transaction
 from storage.runparts import open_part, record_part
 
@@ -77,14 +77,7 @@ class ClusterRunExtension(CrawlRunExtension):
 
     def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
         """The part's own outcome; the listings are judged for the whole crawl when it ends."""
-        failed = dbfailure.failure(self.crawler)
-        if failed is not None:
-            return "failed", f"database error: {failed}"
-        if reason in KILLED_REASONS:
-            return "killed", f"interrupted ({reason})"
-        if reason != "finished":
-            return "failed", f"closed: {reason}"
-        return "finished", ""
+        return self.closed_badly(reason) or ("finished", "")
 
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the crawl's queue has requests, or has been empty for less than the idle time
