@@ -104,7 +104,20 @@ class Duplicate(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
 
 
-class CrawlRun(Base):
+class RunCounters:
+    """What a crawl run, and each worker's part of one, counts (storage.repository.RUN_COUNTERS), and its
+    reasons for the pages it did not store."""
+
+    listed: Mapped[int] = mapped_column(default=0)
+    fetched: Mapped[int] = mapped_column(default=0)
+    stored: Mapped[int] = mapped_column(default=0)
+    duplicates: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CrawlRun(RunCounters, Base):
     __tablename__ = "crawl_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,16 +131,9 @@ class CrawlRun(Base):
     pid: Mapped[int | None] = mapped_column(Integer)
     host: Mapped[str | None] = mapped_column(String(255))  # the machine the run's process runs on
     heartbeat_at: Mapped[datetime | None]  # the run's last sign of life (every counter flush)
-    listed: Mapped[int] = mapped_column(default=0)
-    fetched: Mapped[int] = mapped_column(default=0)
-    stored: Mapped[int] = mapped_column(default=0)
-    duplicates: Mapped[int] = mapped_column(default=0)
-    skipped: Mapped[int] = mapped_column(default=0)
-    failed: Mapped[int] = mapped_column(default=0)
-    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class CrawlRunPart(Base):
+class CrawlRunPart(RunCounters, Base):
     """One worker process's share of a distributed crawl run (`newsarchive worker`): its machine, its
     liveness and its own counters. The run's counters are the sum of its parts (storage/runparts.py)."""
 
@@ -142,13 +148,6 @@ class CrawlRunPart(Base):
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16), default="running")  # running|finished|failed|killed|lost
     reason: Mapped[str] = mapped_column(Text, default="")
-    listed: Mapped[int] = mapped_column(default=0)
-    fetched: Mapped[int] = mapped_column(default=0)
-    stored: Mapped[int] = mapped_column(default=0)
-    duplicates: Mapped[int] = mapped_column(default=0)
-    skipped: Mapped[int] = mapped_column(default=0)
-    failed: Mapped[int] = mapped_column(default=0)
-    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class RejectedPage(Base):

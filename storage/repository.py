@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.article import Article as ArticleRecord
 from core.article import Attachment, Image
 from core.timewindow import KST
-from storage.models import Article, ArticleMinistry, CrawlRun, Duplicate, RawPage, RejectedPage
+from storage.models import Article, ArticleMinistry, CrawlRun, CrawlRunPart, Duplicate, RawPage, RejectedPage
 
 RUN_COUNTERS = ("listed", "fetched", "stored", "duplicates", "skipped", "failed")
 
@@ -234,22 +234,31 @@ def update_run(session: Session, run_id: int, counts: dict[str, int] | None = No
     run = session.get(CrawlRun, run_id)
     if run is None:
         raise LookupError(f"no crawl run {run_id}")
-    for name, value in (counts or {}).items():
-        if name in RUN_COUNTERS:
-            setattr(run, name, int(value))
-    if reasons is not None:
-        run.reasons = dict(reasons)
-    if status:
-        run.status = status
-    if reason is not None:
-        run.reason = reason
     if pid is not None:
         run.pid = pid
     if host is not None:
         run.host = host
-    run.heartbeat_at = utcnow()
+    record_progress(run, counts, reasons, status, reason, finished)
+
+
+def record_progress(row: CrawlRun | CrawlRunPart, counts: dict[str, int] | None, reasons: dict[str, int] | None,
+                    status: str | None, reason: str | None, finished: bool) -> datetime:
+    """A run's or a run part's counters, reasons, status and end so far; also its heartbeat (the time,
+    returned)."""
+    for name, value in (counts or {}).items():
+        if name in RUN_COUNTERS:
+            setattr(row, name, int(value))
+    if reasons is not None:
+        row.reasons = dict(reasons)
+    if status:
+        row.status = status
+    if reason is not None:
+        row.reason = reason
+    now = utcnow()
+    row.heartbeat_at = now
     if finished:
-        run.finished_at = utcnow()
+        row.finished_at = now
+    return now
 
 
 def get_run(session: Session, run_id: int) -> CrawlRun | None:

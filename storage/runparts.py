@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, CrawlRunPart
-from storage.repository import RUN_COUNTERS, utcnow
+from storage.repository import RUN_COUNTERS, record_progress, utcnow
 
 
 def open_part(session: Session, run_id: int, pid: int, host: str | None = None) -> int:
@@ -39,19 +39,7 @@ def record_part(session: Session, part_id: int, counts: dict[str, int] | None = 
     if part is None:
         raise LookupError(f"no crawl run part {part_id}")
     run = _locked_run(session, part.run_id)
-    for name, value in (counts or {}).items():
-        if name in RUN_COUNTERS:
-            setattr(part, name, int(value))
-    if reasons is not None:
-        part.reasons = dict(reasons)
-    if status:
-        part.status = status
-    if reason is not None:
-        part.reason = reason
-    now = utcnow()
-    part.heartbeat_at = now
-    if finished:
-        part.finished_at = now
+    now = record_progress(part, counts, reasons, status, reason, finished)
     session.flush()
     _sum_into(session, run)
     run.heartbeat_at = now
