@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from core.timewindow import Window
+from crawler.cluster.finish import live_workers
 from crawler.cluster.keys import CrawlKeys, connect, crawls_key, safe_url
 from crawler.cluster.spec import CrawlSpec, open_crawls
 from newsarchive.service.launcher import reconcile_orphans
@@ -75,7 +76,7 @@ def find_crawl(redis_url: str, prefix: str, db_url: str, run_id: int | None,
                wait_seconds: float) -> CrawlSpec | None:
     """The crawl to join (`run_id`'s, or the oldest open one), waiting up to `wait_seconds` for one. A crawl
     whose run has ended in the archive (its workers lost Redis, which came back with its data) is not
-    joined: it is taken out of Redis, and said so."""
+    joined, and is taken out of Redis once no worker serves it."""
     with redis_errors(redis_url):
         server = connect(redis_url)
         deadline = time.monotonic() + wait_seconds
@@ -93,9 +94,12 @@ def _ended(server: Any, prefix: str, db_url: str, spec: CrawlSpec) -> bool:
         if run is None or run.finished_at is None:
             return False  # running, or not this archive's run (the caller says so)
         status = run.status
-    _unseed(server, CrawlKeys(prefix, spec.run_id))
+    keys = CrawlKeys(prefix, spec.run_id)
+    served = bool(live_workers(server, keys))
+    if not served:
+        _unseed(server, keys)
     click.echo(f"run {spec.run_id} ({spec.spider}) ended {status} in the archive: its crawl, left in Redis, "
-               "is not joined and was removed", err=True)
+               f"is not joined{'' if served else ' and was removed'}", err=True)
     return True
 
 

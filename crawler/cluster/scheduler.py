@@ -13,7 +13,7 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.cluster import redisfailure
 
 
-class ClusterScheduler(Scheduler):  # type: ignore[misc]
+class ClusterScheduler(Scheduler):
     crawler: Crawler
 
     @classmethod
