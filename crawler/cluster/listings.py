@@ -3,6 +3,7 @@ which hosts could not be reached, and which listed URLs were met, for the whole 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -23,12 +24,8 @@ class SharedListingStatus(ListingStatus):
         self.crawler = crawler
 
     def _ask(self, default: Any, command: str, *args: Any) -> Any:
-        if self.crawler is None:
-            return getattr(self.server, command)(*args)
-        if redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                return getattr(self.server, command)(*args)
-        return default
+        call = partial(getattr(self.server, command), *args)
+        return call() if self.crawler is None else redisfailure.ask(self.crawler, call, default)
 
     def listing_requested(self) -> None:
         self._ask(None, "hincrby", self.keys.listings, "requested", 1)

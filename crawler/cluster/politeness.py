@@ -76,11 +76,8 @@ class ClusterPolitenessMiddleware:
         holders, next_key = domain_keys(self.prefix, (urlsplit(real).hostname or "").lower())
         token = uuid.uuid4().hex
         while True:
-            wait_ms = None
-            if redisfailure.failure(self.crawler) is None:
-                with redisfailure.guard(self.crawler):
-                    wait_ms = int(self.acquire(keys=[holders, next_key], args=[
-                        self.concurrency, self.delay_ms, self.lease_ms, token, FULL_POLL_MS]))
+            wait_ms = redisfailure.ask(self.crawler, lambda: int(self.acquire(keys=[holders, next_key], args=[
+                self.concurrency, self.delay_ms, self.lease_ms, token, FULL_POLL_MS])), None)
             if wait_ms is None:
                 raise redisfailure.NotSent(f"not sent, redis failed: {request.url}")
             if wait_ms <= 0:
@@ -97,6 +94,5 @@ class ClusterPolitenessMiddleware:
 
     def _release(self, request: Request) -> None:
         held = request.meta.pop(SLOT_META, None)
-        if held is not None and redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                self.server.zrem(*held)
+        if held is not None:
+            redisfailure.ask(self.crawler, lambda: self.server.zrem(*held), None)

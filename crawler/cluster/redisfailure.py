@@ -6,8 +6,9 @@ and the run are recorded failed with the cause in one line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from redis.exceptions import RedisError
 from scrapy.crawler import Crawler
@@ -16,6 +17,8 @@ from crawler import dbfailure, runstats
 from crawler.cluster.keys import safe_url
 from crawler.middlewares import RetryLater
 
+T = TypeVar("T")
+D = TypeVar("D")
 CLOSE_REASON = "redis failed"
 _FAILURE = runstats.PREFIX + "redis_failure"
 
@@ -37,6 +40,16 @@ def redis_failed(crawler: Crawler, exc: RedisError) -> None:
 
 def describe(exc: RedisError) -> str:
     return (str(exc) or type(exc).__name__).splitlines()[0][:200]
+
+
+def ask(crawler: Crawler, call: Callable[[], T], default: D) -> T | D:
+    """`call()`, a Redis command, unless Redis has failed in this worker; `default` when it has (now)."""
+    if failure(crawler) is None:
+        try:
+            return call()
+        except RedisError as exc:
+            redis_failed(crawler, exc)
+    return default
 
 
 @contextmanager

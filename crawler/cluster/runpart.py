@@ -65,9 +65,8 @@ class ClusterRunExtension(CrawlRunExtension):
         self._beat()
 
     def _beat(self) -> None:
-        if redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                self.server.hset(self.keys.workers, self.worker_id, redis_ms(self.server) + self.presence_ms)
+        redisfailure.ask(self.crawler, lambda: self.server.hset(
+            self.keys.workers, self.worker_id, redis_ms(self.server) + self.presence_ms), None)
 
     def flush(self) -> None:
         super().flush()
@@ -90,10 +89,7 @@ class ClusterRunExtension(CrawlRunExtension):
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the crawl's queue has requests, or has been empty for less than the idle time
         (another worker may be reading a listing that will fill it)."""
-        queued = None
-        if redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                queued = self.server.zcard(self.keys.requests)
+        queued = redisfailure.ask(self.crawler, lambda: int(self.server.zcard(self.keys.requests)), None)
         if queued is None:
             return  # Redis failed: the worker is ending
         if queued > 0:

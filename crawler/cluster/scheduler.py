@@ -4,6 +4,7 @@ ask again for ever. A request that cannot be queued then is dropped: the next cr
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from scrapy import Request
@@ -23,19 +24,10 @@ class ClusterScheduler(Scheduler):
         return scheduler
 
     def enqueue_request(self, request: Request) -> bool:
-        if redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                return bool(super().enqueue_request(request))
-        return False
+        return bool(redisfailure.ask(self.crawler, partial(super().enqueue_request, request), False))
 
     def next_request(self) -> Request | None:
-        if redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                return super().next_request()  # type: ignore[no-any-return]
-        return None
+        return redisfailure.ask(self.crawler, super().next_request, None)
 
     def has_pending_requests(self) -> bool:
-        if redisfailure.failure(self.crawler) is None:
-            with redisfailure.guard(self.crawler):
-                return bool(super().has_pending_requests())
-        return False
+        return bool(redisfailure.ask(self.crawler, super().has_pending_requests, False))
