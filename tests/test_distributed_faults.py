@@ -46,6 +46,11 @@ def runs(db_url: str) -> list[CrawlRun]:
         return list(session.scalars(select(CrawlRun)))
 
 
+def part_count(db_url: str, run_id: int) -> int:
+    with transaction(db_url) as session:
+        return len(parts_of(session, run_id))
+
+
 @pytest.mark.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_an_unreachable_or_refusing_redis_is_one_line_and_leaves_no_run_running(db_url: str) -> None:
     closed = f"redis://127.0.0.1:{free_port()}/0"
@@ -77,7 +82,7 @@ def test_redis_killed_mid_crawl_then_the_next_crawl_on_it_empty(pg_url: str) -> 
     with slow_site() as site, private_redis() as server:
         run_id = seed(pg_url, site, server.url, "newsarchive", since)
         workers = start_workers(2, pg_url, server.url)
-        wait_for(lambda: len(article_hits(site)) >= 4)
+        wait_for(lambda: len(article_hits(site)) >= 4 and part_count(pg_url, run_id) == 2)  # both at work
         server.kill()
         results = finish(workers, timeout=BOUND)
         served = {f"https://www.etoday.co.kr{path}" for path in article_hits(site)}
