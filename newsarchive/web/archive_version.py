@@ -6,8 +6,8 @@ SQLite: `PRAGMA data_version` on a connection of our own. It changes when any ot
 process or another, commits to the database file (a run's heartbeat too); it costs microseconds, so it is
 read on every request and the cache is exact.
 
-PostgreSQL: the archive's own counter (storage/version_counter.py, migration 0012), one row bumped at the
-commit of every transaction that changes a table the pages read, by a deferred constraint trigger, in that
+PostgreSQL: the archive's own counter (storage/version_counter.py, migration 0012), bumped at the commit
+of every transaction that changes a table the pages read, by a deferred constraint trigger, in that
 transaction: the new value becomes visible to a new request exactly when the change does, commits to the
 server's other databases leave it alone, and a heartbeat that moves nothing else does not count. One round
 trip per request, as before. The version is read before the page's data (each in its own snapshot, later
@@ -21,10 +21,11 @@ tuple counts) are per database but are flushed by the writers up to a second lat
 served after the commit that changed it. A sequence is not transactional (a reader would see the next
 value before the commit's data, and keep an old page under it). Reading the version and the data in one
 REPEATABLE READ snapshot would make the two agree, but still needs a per-archive value to read, and
-would thread one session through every page. The counter's cost on the write path: its row lock is
-taken at COMMIT, the last lock a writer takes, and held through the commit's WAL flush, so concurrent
-writers' commits take turns (the crawl's batches already do, under the writer lock); one UPDATE and one
-trigger call per transaction plus one comparison per changed row (bench/ingest.py: docs/benchmarks.md).
+would thread one session through every page. The counter's cost on the write path: one UPDATE and one
+trigger call per transaction plus one comparison per changed row (about a microsecond); the row lock it
+takes is the last lock of the transaction, held through the commit's WAL flush, so it cannot close a
+cycle of waits, and the count is spread over 16 rows (one per connection's pid modulo 16) so that
+concurrent writers' commits need not take turns (docs/benchmarks.md, "On the web figure").
 """
 
 from __future__ import annotations
