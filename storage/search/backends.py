@@ -26,7 +26,6 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Integer, any_, bindparam, column, func, select, table, text
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import BindParameter
 
 from storage.models import Article
@@ -124,6 +123,10 @@ def _order(score: float, published_at: datetime | None, article_id: int) -> tupl
 
 
 def _int_array(values: list[int]) -> BindParameter[Any]:
+    # imported here: the PostgreSQL dialect package (with its asyncpg module) costs every SQLite command
+    # a tenth of a second at start
+    from sqlalchemy.dialects.postgresql import ARRAY
+
     return bindparam(None, values, type_=cast(Any, ARRAY(Integer)))
 
 
