@@ -64,13 +64,29 @@ def parts_of(session: Session, run_id: int) -> list[CrawlRunPart]:
 
 def part_summaries(session: Session, run_id: int) -> list[dict[str, Any]]:
     """The run's parts as plain values (for `runs ID` and --json); times in KST."""
+    return [_summary(part) for part in parts_of(session, run_id)]
+
+
+def parts_by_run(session: Session, run_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """The parts of these runs as part_summaries gives them, in one query (absent: a run of one process)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    if run_ids:
+        query = (select(CrawlRunPart).where(CrawlRunPart.run_id.in_(run_ids))
+                 .order_by(CrawlRunPart.run_id, CrawlRunPart.id))
+        for part in session.scalars(query):
+            out.setdefault(part.run_id, []).append(_summary(part))
+    return out
+
+
+def _summary(part: CrawlRunPart) -> dict[str, Any]:
     from core.timewindow import KST
 
-    return [{"host": part.host, "pid": part.pid, "status": part.status, "reason": part.reason,
-             "started_at": part.started_at.astimezone(KST).isoformat(timespec="seconds"),
-             "heartbeat_at": part.heartbeat_at.astimezone(KST).isoformat(timespec="seconds"),
-             **{name: getattr(part, name) for name in RUN_COUNTERS}, "reasons": dict(part.reasons or {})}
-            for part in parts_of(session, run_id)]
+    return {"host": part.host, "pid": part.pid, "status": part.status, "reason": part.reason,
+            "started_at": part.started_at.astimezone(KST).isoformat(timespec="seconds"),
+            "heartbeat_at": part.heartbeat_at.astimezone(KST).isoformat(timespec="seconds"),
+            "finished_at": part.finished_at.astimezone(KST).isoformat(timespec="seconds")
+            if part.finished_at else None,
+            **{name: getattr(part, name) for name in RUN_COUNTERS}, "reasons": dict(part.reasons or {})}
 
 
 def part_counts(session: Session, run_ids: Collection[int]) -> dict[int, int]:

@@ -4,15 +4,23 @@ shows on the very next request."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from sqlalchemy import text
 
+from newsarchive.web.archive_version import ArchiveVersion
+from newsarchive.web.database import read_only_url
 from storage import repository as repo
-from storage.db import transaction
+from storage.db import get_engine, transaction
+from storage.runparts import open_part, record_part
+from tests.conftest import REPO_ROOT, migrated_archive
 from tests.search_fixtures import make_record
 from tests.web_archive import WebArchive, _revise, build_web_archive
 from tests.web_client import web_client
@@ -63,15 +71,9 @@ def test_a_revision_shows_on_the_article_page_at_once(client: TestClient, archiv
 
 
 def revalidated(client: TestClient, path: str, params: dict[str, str]) -> tuple[str, Response]:
-    """A page's ETag and the answer to asking again with it. On PostgreSQL the version is the whole
-    server's, so a commit to another database between the two requests (other tests, other jobs) gives a
-    new ETag: a few tries find a quiet moment."""
-    for _ in range(10):
-        etag = client.get(path, params=params).headers["etag"]
-        again = client.get(path, params=params, headers={"if-none-match": etag})
-        if again.status_code == 304:
-            break
-    return etag, again
+    """A page's ETag and the answer to asking again with it."""
+    etag = client.get(path, params=params).headers["etag"]
+    return etag, client.get(path, params=params, headers={"if-none-match": etag})
 
 
 def test_unchanged_pages_revalidate_with_their_etag(client: TestClient, archive: WebArchive) -> None:
@@ -92,3 +94,106 @@ def test_no_cache_serves_without_etags(archive: WebArchive) -> None:
     with web_client(archive.url, cache=False) as plain:
         page = plain.get("/search", params={"q": QUANTUM})
         assert page.status_code == 200 and "etag" not in page.headers
+
+
+# --- PostgreSQL: the archive's own version (storage/version_counter.py) ------------------------------
+
+def in_another_process(code: str) -> None:
+    """`code` run by a separate Python process, as a crawl or a revisit beside the server would."""
+    subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, check=True, timeout=120)
+
+
+def heartbeat(db_url: str, run_id: int) -> None:
+    """What a live run (or an idle distributed worker) writes between counter changes."""
+    with transaction(db_url) as session:
+        repo.update_run(session, run_id)
+
+
+@pytest.fixture
+def pg_archive(pg_url: str) -> WebArchive:
+    return build_web_archive(pg_url)
+
+
+@pytest.fixture
+def pg_client(pg_archive: WebArchive) -> Iterator[TestClient]:
+    with web_client(pg_archive.url) as c:
+        yield c
+
+
+def test_pg_a_page_stored_by_another_process_appears_on_the_next_request(pg_client: TestClient,
+                                                                          pg_archive: WebArchive) -> None:
+    client, archive = pg_client, pg_archive
+    run = runs(archive.url)[0]
+    etag, again = revalidated(client, "/search", {"q": QUANTUM})
+    assert again.status_code == 304
+    in_another_process(f"from tests.test_web_cache import heartbeat; heartbeat({archive.url!r}, {run})")
+    # a heartbeat changes nothing a cached page shows: the page is still current
+    assert client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag}).status_code == 304
+    in_another_process(f"from tests.test_web_cache import store_quantum_article; "
+                       f"store_quantum_article({archive.url!r})")
+    changed = client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and "시험 환경 개방" in changed.text
+
+
+def test_pg_a_commit_to_another_database_keeps_the_cache(pg_client: TestClient, tmp_path: Path) -> None:
+    etag, again = revalidated(pg_client, "/search", {"q": QUANTUM})
+    assert again.status_code == 304
+    with migrated_archive("postgresql", tmp_path, "other") as other:  # another archive, same server
+        store_quantum_article(other)
+    again = pg_client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.headers["etag"] == etag
+
+
+def test_revisions_and_run_updates_change_the_version(archive: WebArchive) -> None:
+    version = ArchiveVersion(read_only_url(archive.url))
+    try:
+        first = version.current()
+        assert first is not None and version.current() == first
+        _revise(archive.url, archive.ids["wire"])
+        revised = version.current()
+        assert revised != first
+        run = runs(archive.url)[0]
+        with transaction(archive.url) as session:
+            repo.update_run(session, run, counts={"stored": 20}, status="finished", finished=True)
+        counted = version.current()
+        assert counted != revised
+        with transaction(archive.url) as session:
+            part = open_part(session, run, 4242, "worker-1")
+        assert version.current() != counted
+        with transaction(archive.url) as session:
+            record_part(session, part)  # the run's counters become its parts' sum
+        parted = version.current()
+        if archive.url.startswith("postgresql"):  # SQLite's data_version moves with any commit
+            heartbeat(archive.url, run)
+            with transaction(archive.url) as session:
+                record_part(session, part)  # the part's heartbeat, and the run's
+            assert version.current() == parted
+        with transaction(archive.url) as session:
+            record_part(session, part, counts={"fetched": 3})
+        assert version.current() != parted
+    finally:
+        version.close()
+
+
+def test_pg_writers_take_the_counter_only_at_commit(pg_url: str) -> None:
+    """A writer with changes not yet committed holds nothing another writer waits for: the counter's
+    row is locked only from the COMMIT on."""
+    with transaction(pg_url) as session:
+        run = repo.create_run(session, "etoday").id
+    engine = get_engine(pg_url)
+    with engine.connect() as first, engine.connect() as second:
+        first.execute(text("SET lock_timeout = '2s'"))
+        second.execute(text("SET lock_timeout = '2s'"))
+        first.execute(text("UPDATE crawl_runs SET stored = 1 WHERE id = :id"), {"id": run})
+        second.execute(text("INSERT INTO crawl_run_parts (run_id, host, pid, started_at, heartbeat_at, status, "
+                            "reason, listed, fetched, stored, duplicates, skipped, failed, reasons) VALUES "
+                            "(:id, 'h', 1, now(), now(), 'running', '', 0, 0, 0, 0, 0, 0, '{}')"), {"id": run})
+        second.commit()  # would wait for `first` if the counter were taken at the change
+        first.commit()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT sum(n) FROM archive_version")).scalar() == 3  # create, part, update
+
+
+def runs(db_url: str) -> list[int]:
+    with transaction(db_url) as session:
+        return [run.id for run in repo.list_runs(session)]

@@ -72,8 +72,9 @@ def api_timeline(request: Request, q: Annotated[list[str] | None, Query()] = Non
 
 
 @router.get("/runs", summary="Crawl runs and spider health", description=(
-    "The newest crawl runs (as `newsarchive runs --json`, times in KST) and each scheduled spider's "
-    "health (as `newsarchive health --json`)."))
+    "The newest crawl runs (as `newsarchive runs --json`, times in KST; a distributed run's `parts` are its "
+    "workers: host, pid, started_at, heartbeat_at, status, counters) and each scheduled spider's health "
+    "(as `newsarchive health --json`)."))
 def api_runs(request: Request, spider: Text = None, limit: Text = None) -> dict[str, Any]:
     return runs_data(request.app.state.db_url, clean("spider", spider), number("limit", limit, 50, 1, 1000),
                      request.app.state.config_path)

@@ -1,15 +1,31 @@
-"""A value that changes whenever anything is committed to the archive, read before every cached answer
-(response_cache.py), so a cached page is never older than the archive it was read from.
+"""A value that changes whenever something the web explorer shows is committed to the archive, read
+before every cached answer (response_cache.py), so a cached page is never older than the archive it was
+read from.
 
 SQLite: `PRAGMA data_version` on a connection of our own. It changes when any other connection, in this
-process or another, commits to the database file; it costs microseconds, so it is read on every request
-and the cache is exact.
+process or another, commits to the database file (a run's heartbeat too); it costs microseconds, so it is
+read on every request and the cache is exact.
 
-PostgreSQL has no such counter per database. The server's current snapshot (`pg_current_snapshot()`:
-the oldest running transaction id, the next id to be assigned and the ids in progress) changes whenever a
-transaction that writes starts or ends anywhere on the server, so it changes on every commit to the
-archive, and also on commits to the server's other databases (the cache is then emptied for nothing, never
-served stale). One round trip per request.
+PostgreSQL: the archive's own counter (storage/version_counter.py, migration 0012), bumped at the commit
+of every transaction that changes a table the pages read, by a deferred constraint trigger, in that
+transaction: the new value becomes visible to a new request exactly when the change does, commits to the
+server's other databases leave it alone, and a heartbeat that moves nothing else does not count. One round
+trip per request, as before. The version is read before the page's data (each in its own snapshot, later
+than the version's), so a page can only be newer than the version it is kept under, never older: the next
+request reads the newer version and drops it.
+
+Why a counter bumped at commit rather than the alternatives: the server's snapshot
+(`pg_current_snapshot()`, used before) changes with every commit anywhere on the server, and on the
+shared server the cache was emptied almost continuously. The statistics views (`pg_stat_database`'s
+tuple counts) are per database but are flushed by the writers up to a second late, so a page could be
+served after the commit that changed it. A sequence is not transactional (a reader would see the next
+value before the commit's data, and keep an old page under it). Reading the version and the data in one
+REPEATABLE READ snapshot would make the two agree, but still needs a per-archive value to read, and
+would thread one session through every page. The counter's cost on the write path: one UPDATE and one
+trigger call per transaction plus one comparison per changed row (about a microsecond); the row lock it
+takes is the last lock of the transaction, held through the commit's WAL flush, so it cannot close a
+cycle of waits, and the count is spread over 16 rows (one per connection's pid modulo 16) so that
+concurrent writers' commits need not take turns (docs/benchmarks.md, "On the web figure").
 """
 
 from __future__ import annotations
@@ -23,6 +39,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from storage import version_counter
+
 log = logging.getLogger("newsarchive.web")
 
 
@@ -35,7 +53,7 @@ class ArchiveVersion:
         self._conn: Any = None
         self._lock = threading.Lock()
         # data_version counts per connection: the same number in another server process (or after a
-        # restart) may stand for another state of the archive, and versions make ETags.
+        # restart) may stand for another state of the archive, and versions make ETags (SQLite only).
         self.process = uuid.uuid4().hex[:12]
 
     def current(self) -> str | None:
@@ -43,9 +61,10 @@ class ArchiveVersion:
             try:
                 if self._conn is None:
                     self._conn = self._connect()
-                cursor = self._conn.execute("PRAGMA data_version" if self.sqlite
-                                            else "SELECT CAST(pg_current_snapshot() AS text)")
-                return f"{self.process}:{cursor.fetchone()[0]}" if self.sqlite else str(cursor.fetchone()[0])
+                if self.sqlite:
+                    return f"{self.process}:{self._conn.execute('PRAGMA data_version').fetchone()[0]}"
+                # the same for every server process: a browser revalidates with whichever it reaches
+                return str(self._conn.execute(version_counter.READ).fetchone()[0])
             except Exception as exc:  # the cache steps aside; the request itself reports the error
                 log.warning("archive version unreadable, not caching: %s", exc)
                 self.close_locked()

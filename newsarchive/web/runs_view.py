@@ -9,6 +9,7 @@ from core.timewindow import kst_minutes
 from newsarchive.web.params import WebError
 from storage.db import transaction
 from storage.repository import RUN_COUNTERS, list_runs, run_summary
+from storage.runparts import parts_by_run
 
 
 def _kst_text(value: object) -> str | None:
@@ -16,10 +17,17 @@ def _kst_text(value: object) -> str | None:
 
 
 def runs_data(db_url: str, spider: str | None, limit: int, config_path: str | None) -> dict[str, Any]:
+    """The newest runs; a distributed run's `parts` are its workers (host, pid, heartbeat, status,
+    counters), as `newsarchive runs ID` shows them; a run of one process has none."""
     with transaction(db_url) as session:
         runs = [run_summary(run) for run in list_runs(session, spider, limit=limit)]
+        parts = parts_by_run(session, [run["id"] for run in runs])
     for run in runs:
         run["started_at"], run["finished_at"] = _kst_text(run["started_at"]), _kst_text(run["finished_at"])
+        run["parts"] = parts.get(run["id"], [])
+        for part in run["parts"]:
+            for name in ("started_at", "heartbeat_at", "finished_at"):
+                part[name] = _kst_text(part[name])
     return {"runs": runs, "counters": list(RUN_COUNTERS), "health": health_data(db_url, config_path)}
 
 

@@ -5,9 +5,10 @@ from typing import Any
 from alembic import context
 from sqlalchemy import String
 
+from storage import version_counter
 from storage.db import get_engine
 from storage.models import Base
-from storage.search.schema import include_name
+from storage.search import schema
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,12 +29,17 @@ def compare_type(context: Any, inspected: Any, metadata: Any, inspected_type: An
     return None
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """The search index (FTS5 / tsvector tables) and the change counter are raw DDL, not ORM models:
+    autogenerate leaves them out."""
+    return schema.include_name(name, type_, parent_names) and not (type_ == "table" and name == version_counter.TABLE)
+
+
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url
     connectable = get_engine(url)
     with connectable.connect() as connection:
-        # the search index (FTS5 / tsvector tables) is raw DDL, not ORM models: keep it out of autogenerate
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite", include_name=include_name,
                           compare_type=compare_type)
