@@ -44,7 +44,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from core.ministries import MINISTRIES  # noqa: E402
 from storage.db import get_engine, migrate, normalise_url  # noqa: E402
 from storage.search import search  # noqa: E402
-from storage.search.entries import BLOCK, entry  # noqa: E402
+from storage.search.entries import PG_DOC, entry  # noqa: E402
 from storage.search.rebuild import build_index, drop_index  # noqa: E402
 from storage.search.schema import PG_TABLE  # noqa: E402
 
@@ -133,45 +133,48 @@ def load_sqlite(url: str, rows: Iterator[dict[str, Any]], batch: int = 5000) -> 
     conn.close()
 
 
-def _pg_entry(row: dict[str, Any]) -> tuple[int, str, str, str]:
+def _pg_entry(row: dict[str, Any]) -> tuple[int, str, str, str, str]:
     made = entry("postgresql", row["title"], row["subtitle"], row["body"], row["source"], row["section"],
                  row["_ministries"], row["published_at"])
-    return row["id"], made.title[1], made.body[1], made.facets
+    return row["id"], row["title"], made.title[1], made.body[1], made.facets
 
 
-def load_postgres(url: str, rows: Iterator[dict[str, Any]]) -> None:
+def load_postgres(url: str, rows: Iterator[dict[str, Any]], chunk_size: int = 20_000) -> None:
     """COPY the articles, and their search index rows made in Python by every CPU (the entries the
-    crawl's store path writes, storage/search/entries.py): tokenising in PL/pgSQL took 3.5 ms an article."""
+    crawl's store path writes, storage/search/entries.py): tokenising in PL/pgSQL took 3.5 ms an article.
+    The entries of the next chunk are made while the server writes this one."""
+    import itertools
     import multiprocessing
 
     import psycopg
 
     dsn = make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn) as conn, conn.cursor() as cur, multiprocessing.get_context("fork").Pool() as pool:
-        cur.execute("CREATE TEMP TABLE staged (id integer, title text, body text, facets text)")
+        cur.execute("SET synchronous_commit = off")
+        cur.execute("CREATE TEMP TABLE staged (id integer, heading text, title text, body text, facets text)")
         links: list[tuple[int, str]] = []
-        chunk: list[dict[str, Any]] = []
 
-        def flush() -> None:
+        def flush(chunk: list[dict[str, Any]], entries: Any) -> None:
             with cur.copy(f"COPY articles ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for row in chunk:
                     copy.write_row([row[c] for c in COLUMNS])
                     links.extend((row["id"], m) for m in row["_ministries"])
             with cur.copy("COPY staged FROM STDIN") as copy:
-                for staged in pool.imap(_pg_entry, chunk, chunksize=200):
+                for staged in entries.get():
                     copy.write_row(staged)
-            cur.execute(f"INSERT INTO {PG_TABLE} (article_id, doc) SELECT id, setweight(title::tsvector, 'A') "
-                        "|| body::tsvector || array_to_tsvector(string_to_array(facets, ' ')) || "
-                        f"{BLOCK.format(r='staged')} FROM staged")
+            cur.execute(f"INSERT INTO {PG_TABLE} (article_id, title, doc) SELECT id, heading, "
+                        f"{PG_DOC.format(r='staged')} FROM staged")
             cur.execute("TRUNCATE staged")
             conn.commit()
-            chunk.clear()
 
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= 20_000:
-                flush()
-        flush()
+        pending = None
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            entries = pool.map_async(_pg_entry, chunk, chunksize=200)
+            if pending:
+                flush(*pending)
+            pending = chunk, entries
+        if pending:
+            flush(*pending)
         with cur.copy("COPY article_ministries (article_id, ministry) FROM STDIN") as copy:
             for link in links:
                 copy.write_row(link)

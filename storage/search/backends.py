@@ -21,13 +21,12 @@ it took most of the time of a search).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Integer, any_, bindparam, column, func, select, table, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy import Connection, func, select, text
 
 from storage.models import Article
 from storage.search import ranking
@@ -123,51 +122,65 @@ def _order(score: float, published_at: datetime | None, article_id: int) -> tupl
     return (-score, published_at is None, -(published_at.timestamp() if published_at else 0.0), -article_id)
 
 
-def _int_array(values: list[int]) -> BindParameter[Any]:
-    return bindparam(None, values, type_=cast(Any, ARRAY(Integer)))
-
-
 def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]],
                     limit: int) -> list[Found]:
-    idx = table(PG_TABLE, column("article_id"), column("doc"))
-    ids = _pg_walk(conn, idx, to_tsquery(query, facets))
-    if not ids:
+    rows = _pg_walk(conn, to_tsquery(query, facets))
+    if not rows:
         return []
-    pool = ids
-    if len(ids) > max(RERANK, limit):
-        # One array parameter, not an IN list of thousands of placeholders to render and parse.
-        titles = conn.execute(select(Article.id, Article.title).where(Article.id == any_(_int_array(ids))))
+    pool = [i for i, _ in rows]
+    if len(rows) > max(RERANK, limit):
         mentions = ranking.mention_test(query)
-        pool = _pool(ids, {i for i, title in titles if mentions(title)}, limit)
+        pool = _pool(pool, {i for i, title in rows if mentions(title)}, limit)
     # Ranked on the words alone: every candidate has the facets, and they carry no relevance.
     # ts_rank normalisation 1 divides by 1 + log(document length), the closest built-in to BM25.
-    words = text("CAST(:ts_words AS tsquery)").bindparams(ts_words=to_tsquery(query))
-    score = conn.execute(select(idx.c.article_id, func.ts_rank(idx.c.doc, words, 1))
-                         .where(idx.c.article_id == any_(_int_array(pool))))
+    # One array parameter, not an IN list of placeholders to render and parse.
+    score = conn.exec_driver_sql(f"SELECT article_id, ts_rank(doc, CAST(%s AS tsquery), 1) FROM {PG_TABLE}"
+                                 " WHERE article_id = ANY(%s)", (to_tsquery(query), pool)).fetchall()
     return _best(conn, {int(i): float(s) for i, s in score}, limit)
 
 
-def _pg_walk(conn: Connection, idx: Any, tsquery: str) -> list[int]:
-    """Ids of the newest CANDIDATES matches of a tsquery, newest first. The GIN index is asked for the
-    matches in the newest id block, then in the 2, 4, 8... blocks before it (facets.block_token), until
-    there are enough: only matches among the newest articles are read from the table (and, for a phrase,
-    have their tsvectors read to check positions). Asked for every match at once, it read each of them
-    before sorting: time linear in the archive's matches (bench/search.py)."""
-    top = conn.scalar(select(func.max(idx.c.article_id)))
+_WALK = (f"SELECT article_id, title FROM {PG_TABLE} WHERE doc @@ CAST(%s AS tsquery)"
+         f" ORDER BY article_id DESC LIMIT %s")
+
+
+def _pg_walk(conn: Connection, tsquery: str) -> list[tuple[int, str]]:
+    """Ids and titles of the newest CANDIDATES matches of a tsquery, newest first. The GIN index is asked
+    for the matches in the newest id block, then in as many blocks before it as the matches found so far
+    say will hold the rest (facets.block_token), until there are enough: only matches among the newest
+    articles are read from the table (and, for a phrase, have their positions checked, which is most
+    of the cost: every match in the blocks asked for is checked, so asking for just enough blocks keeps
+    that near CANDIDATES). Asked for every match at once, it read each of them before sorting: time
+    linear in the archive's matches (bench/search.py)."""
+    top = conn.exec_driver_sql(f"SELECT max(article_id) FROM {PG_TABLE}").scalar()
     if top is None:
         return []
     # A bitmap of the index's answer, never a walk down the primary key testing each row's tsvector:
     # the planner cannot tell how many rows a bigram matches and often guessed that walk (450 ms).
-    for setting in ("enable_seqscan", "enable_indexscan"):
-        conn.exec_driver_sql(f"SET LOCAL {setting} = off")
-    ids: list[int] = []
-    block, span = top // BLOCK_IDS, 1
-    while block >= 0 and len(ids) < CANDIDATES:
-        blocks = " | ".join(f"'{block_token(b)}'" for b in range(block, max(block - span, -1), -1))
-        match = text("CAST(:ts_query AS tsquery)").bindparams(ts_query=f"({tsquery}) & ({blocks})")
-        ids += conn.scalars(select(idx.c.article_id).where(idx.c.doc.op("@@")(match))
-                            .order_by(idx.c.article_id.desc()).limit(CANDIDATES - len(ids)))
-        block, span = block - span, span * 2
-    for setting in ("enable_seqscan", "enable_indexscan"):
-        conn.exec_driver_sql(f"SET LOCAL {setting} = on")
-    return ids
+    _bitmaps_only(conn, True)
+    rows: list[tuple[int, str]] = []
+    block = top // BLOCK_IDS
+    span, walked = 1, 0.0  # blocks to ask for next; blocks asked for so far (the newest one is partial)
+    while block >= 0 and len(rows) < CANDIDATES:
+        first = max(block - span + 1, 0)
+        blocks = " | ".join(f"'{block_token(b)}'" for b in range(block, first - 1, -1))
+        rows += conn.exec_driver_sql(_WALK, (f"({tsquery}) & ({blocks})", CANDIDATES - len(rows))).fetchall()
+        walked += block - first + (1.0 if walked else (top % BLOCK_IDS + 1) / BLOCK_IDS)
+        block = first - 1
+        span = _next_span(CANDIDATES - len(rows), len(rows) / walked, walked)
+    _bitmaps_only(conn, False)
+    return rows
+
+
+def _bitmaps_only(conn: Connection, only: bool) -> None:
+    """Turn the planner's sequential and plain index scans off (or back on) for this transaction."""
+    value = "off" if only else "on"
+    conn.exec_driver_sql("SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)",
+                         (value, value))
+
+
+def _next_span(wanted: int, per_block: float, walked: float) -> int:
+    """How many blocks should hold `wanted` more matches at `per_block` matches a block (a quarter more,
+    for the estimate's error); with none found yet, four times as many as walked so far."""
+    if per_block <= 0:
+        return max(1, math.ceil(4 * walked))
+    return max(1, min(math.ceil(1.25 * wanted / per_block), math.ceil(16 * walked)))
