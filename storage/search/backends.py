@@ -21,7 +21,6 @@ it took most of the time of a search).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,6 @@ from sqlalchemy import Connection, func, select, text
 
 from storage.models import Article
 from storage.search import ranking
-from storage.search.facets import BLOCK_IDS, block_token
 from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
@@ -139,48 +137,13 @@ def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[st
     return _best(conn, {int(i): float(s) for i, s in score}, limit)
 
 
-_WALK = (f"SELECT article_id, title FROM {PG_TABLE} WHERE doc @@ CAST(%s AS tsquery)"
-         f" ORDER BY article_id DESC LIMIT %s")
-
-
 def _pg_walk(conn: Connection, tsquery: str) -> list[tuple[int, str]]:
-    """Ids and titles of the newest CANDIDATES matches of a tsquery, newest first. The GIN index is asked
-    for the matches in the newest id block, then in as many blocks before it as the matches found so far
-    say will hold the rest (facets.block_token), until there are enough: only matches among the newest
-    articles are read from the table (and, for a phrase, have their positions checked, which is most
-    of the cost: every match in the blocks asked for is checked, so asking for just enough blocks keeps
-    that near CANDIDATES). Asked for every match at once, it read each of them before sorting: time
-    linear in the archive's matches (bench/search.py)."""
-    top = conn.exec_driver_sql(f"SELECT max(article_id) FROM {PG_TABLE}").scalar()
-    if top is None:
-        return []
-    # A bitmap of the index's answer, never a walk down the primary key testing each row's tsvector:
-    # the planner cannot tell how many rows a bigram matches and often guessed that walk (450 ms).
-    _bitmaps_only(conn, True)
-    rows: list[tuple[int, str]] = []
-    block = top // BLOCK_IDS
-    span, walked = 1, 0.0  # blocks to ask for next; blocks asked for so far (the newest one is partial)
-    while block >= 0 and len(rows) < CANDIDATES:
-        first = max(block - span + 1, 0)
-        blocks = " | ".join(f"'{block_token(b)}'" for b in range(block, first - 1, -1))
-        rows += conn.exec_driver_sql(_WALK, (f"({tsquery}) & ({blocks})", CANDIDATES - len(rows))).fetchall()
-        walked += block - first + (1.0 if walked else (top % BLOCK_IDS + 1) / BLOCK_IDS)
-        block = first - 1
-        span = _next_span(CANDIDATES - len(rows), len(rows) / walked, walked)
-    _bitmaps_only(conn, False)
-    return rows
-
-
-def _bitmaps_only(conn: Connection, only: bool) -> None:
-    """Turn the planner's sequential and plain index scans off (or back on) for this transaction."""
-    value = "off" if only else "on"
-    conn.exec_driver_sql("SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)",
-                         (value, value))
-
-
-def _next_span(wanted: int, per_block: float, walked: float) -> int:
-    """How many blocks should hold `wanted` more matches at `per_block` matches a block (a quarter more,
-    for the estimate's error); with none found yet, four times as many as walked so far."""
-    if per_block <= 0:
-        return max(1, math.ceil(4 * walked))
-    return max(1, min(math.ceil(1.25 * wanted / per_block), math.ceil(16 * walked)))
+    """Ids and titles of the newest CANDIDATES matches of a tsquery, newest first (ko_walk, migration
+    0013). The GIN index is asked for the matches in the newest id block, then in as many blocks before
+    it as the matches found so far say will hold the rest (facets.BLOCK_IDS), until there are enough:
+    only matches among the newest articles are read from the table, and for a phrase, checking each
+    one's positions is most of the cost, so asking for just enough blocks keeps that near CANDIDATES.
+    Asked for every match at once, the index read each of them before sorting: time linear in the
+    archive's matches (bench/search.py)."""
+    return [(int(i), str(title)) for i, title in
+            conn.exec_driver_sql("SELECT article_id, title FROM ko_walk(%s, %s)", (tsquery, CANDIDATES))]

@@ -30,7 +30,7 @@ from storage.search.tokens import bigram_text, tokens
 
 CLIENT_ROWS = "newsarchive.search_rows"
 BLOCK = "array_to_tsvector(ARRAY['" + FACET_MARK + "n' || ({r}.id / " + str(BLOCK_IDS) + ")])"
-"""The token of row {r}'s id block (facets.block_token; migration 0011)."""
+"""The token of row {r}'s id block (facets.BLOCK_IDS; migration 0011)."""
 """PostgreSQL setting: 'client' while the writer inserts the index rows itself (the trigger then skips)."""
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position; ko_tsvector clamps to it too
