@@ -40,17 +40,23 @@ def test_client_rows_equal_the_trigger_rows(db_url: str) -> None:
                                         None)
     if dialect == "postgresql":
         with get_engine(db_url).connect() as conn:
-            docs = dict(conn.execute(text("SELECT article_id, doc::text FROM article_search")).all())
+            docs = {i: (title, doc) for i, title, doc in conn.execute(text(
+                "SELECT article_id, title, doc::text FROM article_search"))}
         assert docs[client_id] == docs[trigger_id]
-        assert "'마지':" in docs[client_id] and "§i" in docs[client_id]
+        assert docs[client_id][0] == TITLE and "'마지':" in docs[client_id][1] and "§i" in docs[client_id][1]
     for query, kwargs in [("마지막문장", {}), ('"재난 대응"', {}), ("여름철", {}), ("seoul", {}),
                           ("재난", {"ministry": "소방청", "since": datetime(2025, 1, 1, tzinfo=KST).date()}),
                           ("재난", {"section": "사회"})]:
         found = {hit.id for hit in search(db_url, query, **kwargs)}
         assert found == {trigger_id, client_id}, query
     with transaction(db_url) as session:  # an update goes through the trigger, as before
-        session.execute(text("UPDATE articles SET body = :b WHERE id = :i"), {"b": "새로운 본문이다", "i": client_id})
+        session.execute(text("UPDATE articles SET body = :b, title = '새 제목' WHERE id = :i"),
+                        {"b": "새로운 본문이다", "i": client_id})
     assert {hit.id for hit in search(db_url, "새로운")} == {client_id}
+    if dialect == "postgresql":  # the index row's copy of the title follows
+        with get_engine(db_url).connect() as conn:
+            assert conn.scalar(text("SELECT title FROM article_search WHERE article_id = :i"), {"i": client_id}) \
+                == "새 제목"
     assert {hit.id for hit in search(db_url, "마지막문장")} == {trigger_id}
 
 
@@ -92,5 +98,8 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
     assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
     monkeypatch.setattr(backends, "CANDIDATES", 3)
     with get_engine(pg_url).connect() as conn:
-        for tsquery in ("'재난'", "'재난' <-> '대응'"):
-            assert [i for i, _ in backends._pg_walk(conn, tsquery)] == ids[:1:-1]
+        for tsquery in ("'재난'", "'재난' <-> '대응'"):  # titles filled in by migration 0013
+            assert backends._pg_walk(conn, tsquery) == [(i, f"제목 {ids.index(i)}") for i in ids[:1:-1]]
+        # the walk's planner settings are put back
+        assert conn.scalar(text("SELECT current_setting('enable_seqscan') || current_setting('enable_indexscan')")) \
+            == "onon"
