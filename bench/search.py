@@ -235,6 +235,14 @@ def db_size(url: str) -> int:
         return int(conn.scalar(text("SELECT pg_database_size(current_database())")) or 0)
 
 
+def pg_index_sizes(url: str) -> str:
+    """The search index's parts on PostgreSQL: its rows (with their inline tsvectors) and the GIN index."""
+    with get_engine(url).connect() as conn:
+        rows, gin = conn.execute(text(f"SELECT pg_table_size('{PG_TABLE}'),"
+                                      f" pg_relation_size('ix_{PG_TABLE}_doc')")).one()
+    return f"index rows {rows / 1e9:.2f} GB · GIN index {gin / 1e9:.2f} GB"
+
+
 def build(url: str, n: int, sentences: list[str], titles: list[str],
           load: Callable[[str, Iterator[dict[str, Any]]], None]) -> dict[str, float]:
     migrate(url, "head")
@@ -336,6 +344,7 @@ def run_postgres(args: argparse.Namespace, sentences: list[str], titles: list[st
         if args.pg_reuse:
             migrate(pg_url, "head")
         report_build("PostgreSQL (bigram tsvector + GIN)", args.n, timings, db_size(pg_url))
+        print(pg_index_sizes(pg_url))
         if keep:
             print(f"kept as database {name} (--pg-only --pg-reuse {name} queries it again)")
         report(measure(pg_url, queries))

@@ -145,5 +145,5 @@ def _pg_walk(conn: Connection, tsquery: str) -> list[tuple[int, str]]:
     one's positions is most of the cost, so asking for just enough blocks keeps that near CANDIDATES.
     Asked for every match at once, the index read each of them before sorting: time linear in the
     archive's matches (bench/search.py)."""
-    return [(int(i), str(title)) for i, title in
-            conn.exec_driver_sql("SELECT article_id, title FROM ko_walk(%s, %s)", (tsquery, CANDIDATES))]
+    rows = conn.exec_driver_sql("SELECT article_id, title FROM ko_walk(%s, %s)", (tsquery, CANDIDATES)).fetchall()
+    return [(i, title) for i, title in rows]
