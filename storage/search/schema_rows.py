@@ -49,9 +49,9 @@ BEGIN
   PERFORM set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true);
   WHILE block >= 0 AND found < wanted LOOP
     first := greatest(block - span + 1, 0);
-    IF block - first >= {FEW_BLOCKS} AND position('<->' IN query) = 0 THEN
-      -- Many blocks for a query without phrases: its matches are few (the span says so) and the index's
-      -- answer is exact, so the rest of the archive is asked for at once, by id.
+    IF first = 0 AND block >= {FEW_BLOCKS} AND position('<->' IN query) = 0 THEN
+      -- The rest of a large archive for a query without phrases: its matches there are expected to be
+      -- no more than wanted, and the index's answer is exact, so they are asked for at once, by id.
       RETURN QUERY EXECUTE 'SELECT s.article_id, s.title FROM {PG_TABLE} AS s WHERE s.doc @@ CAST($1 AS tsquery)'
                            ' AND s.article_id + 0 < $3 ORDER BY s.article_id DESC LIMIT $2'
         USING query, wanted - found, (block + 1) * {BLOCK_IDS};
