@@ -77,9 +77,18 @@ def test_the_writer_lock_hold_is_kept_per_item(db_url: str, tmp_path: Path, monk
     assert summary.p50_ms <= summary.p95_ms
 
 
+def _add_at(db_url: str, n: int, article_id: int) -> None:
+    """Article n ("제목 n"), stored with this id."""
+    with transaction(db_url) as session:
+        session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
+        record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
+        record.content_hash = f"{n:064x}"
+        assert repo.add_article(session, record, b"", None).id == article_id
+
+
 def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None:
-    """Matches spread over five id blocks: the newest CANDIDATES are found block by block, and an
-    article that was indexed before migration 0011 gained its block token."""
+    """Matches spread over id blocks: the newest CANDIDATES are found block by block, and an article
+    that was indexed before migration 0011 gained its block token (and its title, 0013)."""
     from alembic import command
 
     from storage.db import alembic_config
@@ -87,19 +96,24 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
     from storage.search.facets import BLOCK_IDS
 
     ids = [10, BLOCK_IDS + 5, 2 * BLOCK_IDS + 5, 3 * BLOCK_IDS + 5, 4 * BLOCK_IDS + 5]
-    with transaction(pg_url) as session:
-        for n, article_id in enumerate(ids):
-            session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
-            record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
-            record.content_hash = f"{n:064x}"
-            assert repo.add_article(session, record, b"", None).id == article_id
+    for n, article_id in enumerate(ids):
+        _add_at(pg_url, n, article_id)
     command.downgrade(alembic_config(pg_url), "0010")
     command.upgrade(alembic_config(pg_url), "head")
     assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
     monkeypatch.setattr(backends, "CANDIDATES", 3)
     with get_engine(pg_url).connect() as conn:
-        for tsquery in ("'재난'", "'재난' <-> '대응'"):  # titles filled in by migration 0013
+        for tsquery in ("'재난'", "'재난' <-> '대응'"):
             assert backends._pg_walk(conn, tsquery) == [(i, f"제목 {ids.index(i)}") for i in ids[:1:-1]]
+    # Sparse matches: the walk asks for several blocks a scan, then for the rest of the archive by id
+    # (a query without phrases) or still by blocks (a phrase).
+    for article_id in (12 * BLOCK_IDS + 5, 30 * BLOCK_IDS + 5):
+        _add_at(pg_url, len(ids), article_id)
+        ids.append(article_id)
+    monkeypatch.setattr(backends, "CANDIDATES", len(ids))
+    with get_engine(pg_url).connect() as conn:
+        for tsquery in ("'재난'", "'재난' <-> '대응'"):
+            assert [i for i, _ in backends._pg_walk(conn, tsquery)] == ids[::-1]
         # the walk's planner settings are put back
         assert conn.scalar(text("SELECT current_setting('enable_seqscan') || current_setting('enable_indexscan')")) \
             == "onon"
