@@ -26,14 +26,21 @@ def failure(crawler: Crawler) -> str | None:
 
 def database_failed(crawler: Crawler, reason: str) -> None:
     """Record the cause (the first one counts) and close the spider."""
+    end_crawl(crawler, _FAILURE, reason, CLOSE_REASON)
+
+
+def end_crawl(crawler: Crawler, stat: str, reason: str, close_reason: str) -> None:
+    """What the failure of a service the whole crawl needs (the archive; a distributed crawl's Redis) does:
+    the cause is kept in the stats under `stat` (the first one counts) and the spider is closed: nothing
+    new starts, and Scrapy lets the requests and pages in hand finish."""
     assert crawler.stats is not None
-    if crawler.stats.get_value(_FAILURE):
+    if crawler.stats.get_value(stat):
         return
-    crawler.stats.set_value(_FAILURE, reason)
-    log.info("the database failed (%s): ending the crawl", reason)
+    crawler.stats.set_value(stat, reason)
+    log.info("%s (%s): ending the crawl", close_reason, reason)
     engine = crawler.engine
     if engine is not None and engine.spider is not None:
-        deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
+        deferred_from_coro(engine.close_spider_async(reason=close_reason))
 
 
 def handled(crawler: Crawler, exc: BaseException) -> bool:

@@ -21,6 +21,7 @@ from core.urls import canonical_url
 from crawler import dbfailure, runstats
 from crawler.database import database_url
 from crawler.neterrors import DNS_ERRORS
+from pipelines.workers import start_fork_server
 from storage import repository
 from storage.db import get_engine
 
@@ -38,6 +39,7 @@ class SkipArchivedMiddleware:
         self.crawler = crawler
         self.db_url = database_url(crawler.settings)
         self.retry_rejected = crawler.settings.getbool("NEWSARCHIVE_RETRY_REJECTED")
+        self.extract_workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 1) > 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipArchivedMiddleware:
@@ -79,6 +81,8 @@ class SkipArchivedMiddleware:
                 runstats.count(self.crawler.stats, "skipped", "archived")
             else:
                 kept.append(request)
+        if kept and self.extract_workers:
+            start_fork_server()  # the workers' imports overlap the first pages' downloads
         return kept
 
 

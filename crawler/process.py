@@ -14,8 +14,6 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 from twisted.python.failure import Failure
 
-from pipelines.workers import start_fork_server
-
 SETTINGS_MODULE = "crawler.settings"
 
 
@@ -56,8 +54,6 @@ def run_crawl(req: CrawlRequest, on_crawler: Callable[[Crawler], None] | None = 
         "LOG_INSTALL_ROOT_HANDLER": True,
         **req.overrides,
     }, priority="cmdline")
-    if settings.getint("NEWSARCHIVE_EXTRACT_WORKERS") > 0:
-        start_fork_server()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(req.spider)
     if on_crawler is not None:

@@ -2,6 +2,8 @@
 read only these: the user's configuration (newsarchive.toml, the environment) is resolved by whoever starts the
 crawl and passed in here (crawler/process.py; newsarchive/scrapy_settings.py for `scrapy crawl`)."""
 
+from scrapy.settings import default_settings
+
 from core.timewindow import DEFAULT_WINDOW_DAYS
 
 BOT_NAME = "newsarchive"
@@ -36,6 +38,15 @@ LOG_LEVEL = "INFO"
 # 100 spent a fifth of the crawl process's time creating tasks.
 CONCURRENT_ITEMS = 4
 
+# Components that are off are left out of Scrapy's base lists, not only disabled: Scrapy imports every
+# component it is given, even one set to None, before asking whether it is enabled, and the remote-control
+# extension's import of aiohttp and the cookie middleware's of tldextract were a fifth of the CPU of a
+# small crawl's process.
+_left_out = {"scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl",
+             "scrapy.extensions.memdebug.MemoryDebugger", "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"}
+EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in _left_out}
+DOWNLOADER_MIDDLEWARES_BASE = {k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+                               if k not in _left_out}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

@@ -30,8 +30,9 @@ def _has_fork_server() -> bool:
 
 
 def start_fork_server() -> None:
-    """Start the fork server (a no-op when it runs): called as a crawl starts, so that its imports
-    overlap Scrapy's start-up; the first pages then find it ready to fork workers."""
+    """Start the fork server (a no-op when it runs). Called when a crawl first lets an article request
+    through (crawler/middlewares.py), so that its imports overlap the page's download, and not before: a
+    crawl that finds nothing new to fetch never pays for it (a second of CPU)."""
     if _has_fork_server():
         forkserver.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
@@ -47,7 +48,6 @@ class Workers:
     MAX_RESTARTS = 3
 
     def __init__(self, count: int):
-        start_fork_server()
         self._context = multiprocessing.get_context("forkserver" if _has_fork_server() else "spawn")
         self._count = count
         # Nothing is ever sent on the lifeline: the workers see it close when the crawl process is gone.
@@ -61,6 +61,7 @@ class Workers:
 
     def submit(self, pages: Sequence[PageItem], policy: Policy) -> Future[list[Outcome]]:
         """Raises BrokenProcessPool when the workers died once too often."""
+        start_fork_server()  # started already, unless the pages did not come through a listing
         try:
             return self._pool.submit(ingest, pages, policy)
         except BrokenProcessPool:

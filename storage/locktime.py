@@ -11,7 +11,6 @@ article bounds the articles per second of the whole archive (bench/ingest.py).""
 from __future__ import annotations
 
 import os
-import statistics
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,6 +88,7 @@ def summarise(kept: Iterable[Hold] | None = None) -> Summary:
     per_item = sorted(ms for hold in chosen for ms in [hold.per_item * 1000] * hold.items)
     if not per_item:
         return Summary(0, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    return Summary(len(chosen), len(per_item), statistics.median(per_item),
-                   per_item[int(0.95 * (len(per_item) - 1))], statistics.fmean(per_item),
+    n = len(per_item)  # sorted: the median without importing statistics, a tenth of every command's start
+    return Summary(len(chosen), n, (per_item[(n - 1) // 2] + per_item[n // 2]) / 2,
+                   per_item[int(0.95 * (n - 1))], sum(per_item) / n,
                    sum(hold.waited for hold in chosen), sum(hold.held for hold in chosen))

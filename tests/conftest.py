@@ -6,6 +6,7 @@ the run instead of skipping."""
 
 from __future__ import annotations
 
+import compileall
 import fcntl
 import json
 import os
@@ -129,6 +130,23 @@ def drop_at_session_end(tmp_path_factory: pytest.TempPathFactory, url: str) -> N
     """A PostgreSQL database shared by the workers: the process that ends the session (the controller
     under pytest-xdist) drops it."""
     (shared_temp_root(tmp_path_factory) / f"drop-{uuid.uuid4().hex}.url").write_text(url, encoding="utf-8")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per CPU. Most of a test's time is spent in the commands it starts (crawls,
+    the CLI, browsers, servers) or waiting for them, so one worker per CPU left half the CPUs idle."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cpus
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile the project once, before the workers start: where PYTHONDONTWRITEBYTECODE is set (as on
+    the CI machine) each of the several hundred commands the tests run would compile it from source again."""
+    if hasattr(config, "workerinput"):
+        return
+    for package in ("core", "crawler", "newsarchive", "pipelines", "sites", "storage"):
+        compileall.compile_dir(REPO_ROOT / package, quiet=1)
+    compileall.compile_file(REPO_ROOT / "scheduler.py", quiet=1)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

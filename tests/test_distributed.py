@@ -8,34 +8,37 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from newsarchive.demo.site import Expected, build_expected, build_site
-from newsarchive.demo.site.server import RunningSite, serve
+from newsarchive.demo.site import build_expected
+from newsarchive.demo.site.server import RunningSite
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Duplicate, RejectedPage
 from storage.repository import RUN_COUNTERS
 from storage.runparts import parts_of
-from tests.crawl_helpers import REPO_ROOT, kst_today, newsarchive
+from tests.cluster_helpers import (
+    CONCURRENCY,
+    CRAWL_SETTINGS,
+    DELAY,
+    article_hits,
+    finish,
+    seed,
+    slow_site,
+    start_workers,
+    wait_for,
+    wanted_urls,
+)
+from tests.crawl_helpers import kst_today, newsarchive
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("distributed")]
 
 REDIS_URL = os.environ.get("NEWSARCHIVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-DELAY = 0.25  # the crawl's promise per domain: a request every 0.25 s at most ...
-CONCURRENCY = 2  # ... and at most 2 in flight
 WINDOW = 2.0  # seconds
-LATENCY = 0.3  # each answer takes this long, so that requests overlap unless something holds them back
-CRAWL_SETTINGS = ["--set", f"DOWNLOAD_DELAY={DELAY}", "--set", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-                  "--set", "DOWNLOAD_TIMEOUT=3", "--set", "NEWSARCHIVE_RUN_FLUSH_SECONDS=0.5",
-                  "--set", "NEWSARCHIVE_EXTRACT_WORKERS=1"]
 
 
 @pytest.fixture
@@ -57,52 +60,8 @@ def prefix() -> Iterator[str]:
 
 @pytest.fixture
 def site() -> Iterator[RunningSite]:
-    with serve(build_site(kst_today())) as running:
-        running.latency = LATENCY
+    with slow_site() as running:
         yield running
-
-
-def seed(db_url: str, site: RunningSite, prefix: str, since: date) -> int:
-    result = newsarchive("crawl", "etoday", "--db", db_url, *site.mirror_args(), "--since", since.isoformat(),
-                         "--distributed", REDIS_URL, "--prefix", prefix, *CRAWL_SETTINGS, check=True)
-    assert "seeded" in result.stdout
-    with transaction(db_url) as session:
-        return int(session.scalar(select(func.max(CrawlRun.id))) or 0)
-
-
-def start_workers(count: int, db_url: str, prefix: str) -> list[subprocess.Popen[str]]:
-    env = {**os.environ, "PYTHONPATH": REPO_ROOT}
-    env.pop("NEWSARCHIVE_MIRROR", None)
-    return [subprocess.Popen([sys.executable, "-m", "newsarchive", "worker", "--redis", REDIS_URL, "--db", db_url,
-                              "--prefix", prefix, "--idle-seconds", "2"],
-                             env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(count)]
-
-
-def article_hits(site: RunningSite) -> list[str]:
-    return [path for _, path in site.hits if "/news/view/" in path]
-
-
-def wait_for(condition, timeout: float = 120.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.05)
-
-
-def finish(workers: list[subprocess.Popen[str]]) -> list[tuple[int, str]]:
-    errors = [w.communicate(timeout=180)[1] for w in workers]
-    return [(w.returncode, err) for w, err in zip(workers, errors, strict=True)]
-
-
-def wanted_urls(expected: Expected, since: date, until: date, stored: set[str]) -> set[str]:
-    """The in-window ministry articles, with each same-body group's stored copy standing for it."""
-    wanted = {a.url for a in expected.archived("etoday", since, until)}
-    for group in expected.duplicate_groups("etoday"):
-        kept = group & stored
-        if kept and group & wanted:
-            wanted = (wanted - group) | kept
-    return wanted
 
 
 def test_three_workers_one_killed_then_the_next_crawl(pg_url: str, site: RunningSite, prefix: str) -> None:
@@ -110,8 +69,8 @@ def test_three_workers_one_killed_then_the_next_crawl(pg_url: str, site: Running
     since = today - timedelta(days=30)
     expected = build_expected(today)
 
-    run_id = seed(pg_url, site, prefix, since)
-    workers = start_workers(3, pg_url, prefix)
+    run_id = seed(pg_url, site, REDIS_URL, prefix, since)
+    workers = start_workers(3, pg_url, REDIS_URL, prefix)
     wait_for(lambda: len(article_hits(site)) >= 4)
     os.kill(workers[0].pid, signal.SIGKILL)
     results = finish(workers)
@@ -139,8 +98,8 @@ def test_three_workers_one_killed_then_the_next_crawl(pg_url: str, site: Running
     # The next crawl: its own queue and fingerprints (the first crawl's do not filter it), and it fetches
     # again what the killed worker had in flight, and nothing else the first crawl stored.
     site.clear_hits()
-    second = seed(pg_url, site, prefix, since)
-    results = finish(start_workers(2, pg_url, prefix))
+    second = seed(pg_url, site, REDIS_URL, prefix, since)
+    results = finish(start_workers(2, pg_url, REDIS_URL, prefix))
     for code, err in results:
         assert code == 0, err[-3000:]
     with transaction(pg_url) as session:
@@ -174,8 +133,8 @@ def assert_polite(arrivals: list[tuple[str, float, int]]) -> None:
 
 
 def test_runs_shows_a_distributed_run_with_its_parts(pg_url: str, site: RunningSite, prefix: str) -> None:
-    run_id = seed(pg_url, site, prefix, kst_today() - timedelta(days=1))
-    for code, err in finish(start_workers(2, pg_url, prefix)):
+    run_id = seed(pg_url, site, REDIS_URL, prefix, kst_today() - timedelta(days=1))
+    for code, err in finish(start_workers(2, pg_url, REDIS_URL, prefix)):
         assert code == 0, err[-3000:]
     table = newsarchive("runs", "--db", pg_url, check=True).stdout
     assert "etoday ×2" in table
@@ -190,7 +149,7 @@ def test_a_crawl_whose_listings_all_fail_fails_once_for_the_crawl(pg_url: str, p
                          "--mirror", f"rss.etoday.co.kr={dead}", "--distributed", REDIS_URL, "--prefix", prefix,
                          "--set", "RETRY_TIMES=0", *CRAWL_SETTINGS, check=True)
     assert "seeded" in result.stdout
-    for code, err in finish(start_workers(2, pg_url, prefix)):
+    for code, err in finish(start_workers(2, pg_url, REDIS_URL, prefix)):
         assert code == 0, err[-3000:]
     with transaction(pg_url) as session:
         run = session.scalars(select(CrawlRun)).one()

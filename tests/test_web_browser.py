@@ -22,6 +22,8 @@ from tests.search_fixtures import make_record
 from tests.web_archive import BRIEFINGS, WebArchive, build_web_archive
 from tests.web_server import serving
 
+pytestmark = pytest.mark.xdist_group("browser")  # one worker builds the archive and starts Chromium, once
+
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 

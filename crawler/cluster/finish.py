@@ -9,9 +9,10 @@ from crawler.cluster.listings import SharedListingStatus
 from crawler.listing_status import listing_verdict
 from storage import repository
 from storage.db import transaction
-from storage.runparts import end_parts, parts_of
+from storage.runparts import end_parts, parts_of, record_part
 
 LOST_REASON = "no sign of life from its worker (killed, or its machine stopped)"
+ABANDONED = "the crawl cannot go on without it; the next crawl fetches what this one did not store"
 
 
 def redis_ms(server: Any) -> int:
@@ -48,3 +49,15 @@ def finish_crawl(server: Any, keys: CrawlKeys, db_url: str) -> tuple[str, str]:
     server.delete(*keys.transient())
     server.zrem(crawls_key(keys.prefix), str(keys.run_id))
     return status, "; ".join(notes)
+
+
+def abandon_crawl(keys: CrawlKeys, part_id: int, cause: str, db_url: str) -> None:
+    """The crawl's Redis failed (`cause`): its queue and the workers' presence are out of reach, so no
+    worker can close the run as finish_crawl does. This worker's part ends failed, and so does the run,
+    unless it has ended already."""
+    with transaction(db_url) as session:
+        record_part(session, part_id, status="failed", reason=cause, finished=True)
+        run = repository.get_run(session, keys.run_id)
+        if run is not None and run.finished_at is None:
+            repository.update_run(session, keys.run_id, status="failed", reason=f"{cause}; {ABANDONED}",
+                                  finished=True)

@@ -9,10 +9,34 @@ from typing import Any
 DEFAULT_PREFIX = "newsarchive"
 
 
+# A Redis that stops answering (killed, its machine or the network gone) fails a command within seconds,
+# instead of hanging the worker: short socket timeouts, and two quick retries to ride out a blip. The URL's
+# own query arguments (?socket_timeout=30) take precedence.
+SOCKET_TIMEOUT_SECONDS = 5.0
+RETRIES = 2
+
+
+def client_options() -> dict[str, Any]:
+    """The redis-py client arguments of every connection of a cluster (ours and scrapy-redis's)."""
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    return {"socket_timeout": SOCKET_TIMEOUT_SECONDS, "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS,
+            "retry": Retry(ExponentialBackoff(cap=1.0, base=0.25), RETRIES)}
+
+
 def connect(url: str) -> Any:
     import redis
 
-    return redis.Redis.from_url(url, decode_responses=False)
+    return redis.Redis.from_url(url, decode_responses=False, **client_options())
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, to be shown."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return url.replace(f":{parts.password}@", ":***@") if parts.password else url
 
 
 def crawls_key(prefix: str) -> str:

@@ -6,7 +6,9 @@ when fewer than `concurrency` requests hold the domain and the domain's next-all
 then moves the next-allowed time `delay` on; otherwise it answers how long to wait, and the request waits
 on a Twisted timer (the reactor is never blocked). A holder is released when its response or failure comes
 back; each holding expires after a lease (the download timeout and a margin), so a killed worker's holdings
-free themselves. Times are the Redis server's, one clock for every machine."""
+free themselves. Times are the Redis server's, one clock for every machine. When Redis fails, the worker
+ends (crawler/cluster/redisfailure.py): a request waiting for its slot is not sent (NotSent), and a
+response whose slot cannot be released is kept (the lease frees the slot)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawler.cluster import redisfailure
 from crawler.cluster.keys import connect, domain_keys
 from crawler.middlewares import ORIGINAL_URL_META
 
@@ -48,7 +51,8 @@ return 0
 
 
 class ClusterPolitenessMiddleware:
-    def __init__(self, server: Any, prefix: str, delay: float, concurrency: int, lease: float):
+    def __init__(self, crawler: Crawler, server: Any, prefix: str, delay: float, concurrency: int, lease: float):
+        self.crawler = crawler
         self.server = server
         self.prefix = prefix
         self.delay_ms = int(round(delay * 1000))
@@ -62,7 +66,7 @@ class ClusterPolitenessMiddleware:
         url = settings.get("NEWSARCHIVE_CLUSTER_REDIS")
         if not url:
             raise NotConfigured
-        return cls(connect(url), settings.get("NEWSARCHIVE_CLUSTER_PREFIX"),
+        return cls(crawler, connect(url), settings.get("NEWSARCHIVE_CLUSTER_PREFIX"),
                    settings.getfloat("NEWSARCHIVE_CLUSTER_DOMAIN_DELAY"),
                    max(1, settings.getint("NEWSARCHIVE_CLUSTER_DOMAIN_CONCURRENCY")),
                    settings.getfloat("DOWNLOAD_TIMEOUT") + LEASE_MARGIN_SECONDS)
@@ -72,8 +76,10 @@ class ClusterPolitenessMiddleware:
         holders, next_key = domain_keys(self.prefix, (urlsplit(real).hostname or "").lower())
         token = uuid.uuid4().hex
         while True:
-            wait_ms = int(self.acquire(keys=[holders, next_key],
-                                       args=[self.concurrency, self.delay_ms, self.lease_ms, token, FULL_POLL_MS]))
+            wait_ms = redisfailure.ask(self.crawler, lambda: int(self.acquire(keys=[holders, next_key], args=[
+                self.concurrency, self.delay_ms, self.lease_ms, token, FULL_POLL_MS])), None)
+            if wait_ms is None:
+                raise redisfailure.NotSent(f"not sent, redis failed: {request.url}")
             if wait_ms <= 0:
                 break
             await maybe_deferred_to_future(deferLater(reactor, wait_ms / 1000, lambda: None))
@@ -89,4 +95,4 @@ class ClusterPolitenessMiddleware:
     def _release(self, request: Request) -> None:
         held = request.meta.pop(SLOT_META, None)
         if held is not None:
-            self.server.zrem(*held)
+            redisfailure.ask(self.crawler, lambda: self.server.zrem(*held), None)

@@ -1,6 +1,8 @@
 """A worker's share of a distributed crawl run: its part row (host, pid, heartbeat, counters; the run's
 counters are the sum of the parts), its presence in Redis, when it leaves (the crawl's queue stayed empty
-for NEWSARCHIVE_CLUSTER_IDLE_SECONDS) and, for the last worker to leave, closing the run."""
+for NEWSARCHIVE_CLUSTER_IDLE_SECONDS) and, for the last worker to leave, closing the run. A worker whose
+Redis fails ends its part and the run failed itself (crawler/cluster/redisfailure.py): no worker can
+close that crawl any more."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from crawler import dbfailure, runstats
-from crawler.cluster.finish import finish_crawl, live_workers, redis_ms
+from crawler.cluster import redisfailure
+from crawler.cluster.finish import abandon_crawl, finish_crawl, live_workers, redis_ms
 from crawler.cluster.keys import CrawlKeys, connect
 from crawler.cluster.listings import SharedListingStatus
 from crawler.extensions import CrawlRunExtension
@@ -55,14 +58,15 @@ class ClusterRunExtension(CrawlRunExtension):
     def _open_run(self, spider: Spider) -> None:
         migrate(self.db_url)
         assert self.run_id is not None
-        spider.listing_status = SharedListingStatus(self.server, self.keys)  # type: ignore[attr-defined]
+        spider.listing_status = SharedListingStatus(self.server, self.keys, self.crawler)  # type: ignore[attr-defined]
         with transaction(self.db_url) as session:
             self.part_id = open_part(session, self.run_id, os.getpid())
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{self.part_id}"
         self._beat()
 
     def _beat(self) -> None:
-        self.server.hset(self.keys.workers, self.worker_id, redis_ms(self.server) + self.presence_ms)
+        redisfailure.ask(self.crawler, lambda: self.server.hset(
+            self.keys.workers, self.worker_id, redis_ms(self.server) + self.presence_ms), None)
 
     def flush(self) -> None:
         super().flush()
@@ -77,12 +81,18 @@ class ClusterRunExtension(CrawlRunExtension):
 
     def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
         """The part's own outcome; the listings are judged for the whole crawl when it ends."""
+        failed = redisfailure.failure(self.crawler)
+        if failed is not None:
+            return "failed", failed
         return self.closed_badly(reason) or ("finished", "")
 
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the crawl's queue has requests, or has been empty for less than the idle time
         (another worker may be reading a listing that will fill it)."""
-        if self.server.zcard(self.keys.requests) > 0:
+        queued = redisfailure.ask(self.crawler, lambda: int(self.server.zcard(self.keys.requests)), None)
+        if queued is None:
+            return  # Redis failed: the worker is ending
+        if queued > 0:
             self.empty_since = None
             raise DontCloseSpider
         now = time.monotonic()
@@ -92,9 +102,19 @@ class ClusterRunExtension(CrawlRunExtension):
             raise DontCloseSpider
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:  # type: ignore[override]
+        super().spider_closed(spider, reason)
+        if redisfailure.failure(self.crawler) is None:
+            with redisfailure.guard(self.crawler):
+                await self._leave()
+        failed = redisfailure.failure(self.crawler)
+        if failed is not None and dbfailure.failure(self.crawler) is None and self.part_id is not None:
+            with dbfailure.guard(self.crawler):
+                abandon_crawl(self.keys, self.part_id, failed, self.db_url)
+            logger.info("distributed run %s failed (%s)", self.run_id, failed)
+
+    async def _leave(self) -> None:
         """Once no other worker is present (they left, or stopped beating), the crawl is over: the first
         worker to see that closes the run (summed counters, listing health, lost workers)."""
-        super().spider_closed(spider, reason)
         self.server.hdel(self.keys.workers, self.worker_id)
         while live_workers(self.server, self.keys):
             await maybe_deferred_to_future(deferLater(reactor, LEAVE_POLL_SECONDS, lambda: None))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.cluster.keys import CrawlKeys
+from crawler.cluster.keys import CrawlKeys, client_options
 from crawler.cluster.spec import CrawlSpec
 from crawler.process import project_settings
 
@@ -23,13 +23,14 @@ def worker_settings(spec: CrawlSpec, redis_url: str, prefix: str, idle_seconds: 
     middlewares = {**project.getdict("DOWNLOADER_MIDDLEWARES"), POLITENESS: POLITENESS_ORDER}
     return {
         **spec.overrides,
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "crawler.cluster.scheduler.ClusterScheduler",
         "SCHEDULER_PERSIST": True,  # a leaving worker must not clear the queue the others still serve
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "REDIS_URL": redis_url,
+        "REDIS_PARAMS": client_options(),
         "EXTENSIONS": extensions,
         "DOWNLOADER_MIDDLEWARES": middlewares,
         "DOWNLOAD_DELAY": 0,  # the cluster's slot spaces the requests (crawler/cluster/politeness.py)

@@ -3,7 +3,6 @@ empty, storing into the shared archive."""
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import click
@@ -26,16 +25,16 @@ def command(redis_url: str, db: str | None, config_path: str | None, run_id: int
     """Take requests from a distributed crawl and store into the archive (any number, on any machine)."""
     from crawler.cluster.settings import worker_settings
     from crawler.process import CrawlRequest, run_crawl
-    from newsarchive.distributed import find_crawl, part_summary, redis_errors
+    from newsarchive.distributed import find_crawl, no_crawl, part_summary, redis_errors
     from storage import repository
     from storage.db import transaction
 
     # scrapy-redis 0.9 calls Scrapy APIs that Scrapy 2.13+ deprecates: the user can do nothing about it
     warnings.filterwarnings("ignore", module=r"scrapy_redis\.")
     url = open_database(db, config_path, write=True)
-    spec = find_crawl(redis_url, prefix, run_id, idle_seconds)
+    spec = find_crawl(redis_url, prefix, url, run_id, idle_seconds)
     if spec is None:
-        click.echo("no distributed crawl to join" + (f" for run {run_id}" if run_id else ""), err=True)
+        click.echo(no_crawl(redis_url, prefix, run_id, idle_seconds), err=True)
         return
     with transaction(url) as session:
         run = repository.get_run(session, spec.run_id)
@@ -51,6 +50,6 @@ def command(redis_url: str, db: str | None, config_path: str | None, run_id: int
     if error:
         raise click.ClickException(f"worker could not start: {error}")
     status, line = part_summary(url, spec.run_id)
-    click.echo(line, err=True)
     if status != "finished":
-        sys.exit(1)
+        raise click.ClickException(line)
+    click.echo(line, err=True)

@@ -43,6 +43,10 @@ def crawl_twice(backend: str, directory: Path) -> Iterator[TwoCrawls]:
                         leaks + site.leaks, mobile_hits)
 
 
+SHARED = pytest.mark.xdist_group("fetch_faults")
+"""On the tests that read the module's two crawls: one pytest-xdist worker crawls them, not every worker."""
+
+
 @pytest.fixture(scope="module")
 def crawls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoCrawls]:
     yield from crawl_twice("sqlite", tmp_path_factory.mktemp("faults"))
@@ -82,6 +86,7 @@ def check_reconciled(crawls: TwoCrawls) -> None:
     assert not stored_before & set(crawls.second_hits), "the second crawl fetched no page stored by the first"
 
 
+@SHARED
 def test_a_faulty_crawl_loses_nothing_and_the_next_stores_the_rest(crawls: TwoCrawls) -> None:
     check_reconciled(crawls)
 
@@ -92,6 +97,7 @@ def test_the_same_on_postgresql(tmp_path: Path) -> None:
         check_reconciled(two)
 
 
+@SHARED
 def test_no_request_leaves_the_mirrors(crawls: TwoCrawls) -> None:
     """A 301 to the real mobile host goes to its mirror; a redirect to a host without one is refused."""
     assert crawls.leaks == [], "requests reached a real host (the trap proxy)"
@@ -100,12 +106,14 @@ def test_no_request_leaves_the_mirrors(crawls: TwoCrawls) -> None:
     assert crawls.first.reasons(url("redirect_unmirrored")) == [f"refused: no mirror for {UNMIRRORED}"]
 
 
+@SHARED
 def test_size_caps_and_huge_inline_images(crawls: TwoCrawls) -> None:
     assert crawls.first.reasons(url("gzip_bomb")) == ["too large"], "200 MiB once decompressed"
     assert crawls.first.reasons(url("page_50mb")) == ["too large"]
     assert crawls.first.kept(url("data_uri_10mb")), "a 10 MB inline image does not cost the page its text"
 
 
+@SHARED
 def test_fetch_failures_are_recorded_under_the_listed_url_with_what_happened(crawls: TwoCrawls) -> None:
     first = crawls.first
     assert first.reasons(url("redirect_loop")) == ["too many redirects"]
@@ -117,12 +125,14 @@ def test_fetch_failures_are_recorded_under_the_listed_url_with_what_happened(cra
         "no failure is recorded under a mirror's or a redirect's URL"
 
 
+@SHARED
 def test_a_url_redirecting_to_another_article_is_not_downloaded_again(crawls: TwoCrawls) -> None:
     alias, target = url("redirect_to_article"), url("plain")
     assert crawls.first.duplicates.get(alias) is not None and target in crawls.first.articles
     assert fetches(crawls.second_hits, "redirect_to_article") == 0
 
 
+@SHARED
 def test_retry_after_is_honoured(crawls: TwoCrawls) -> None:
     assert fetches(crawls.first_hits, "retry_after_long") == 1, "Retry-After: 3600 is not retried within the crawl"
     assert fetches(crawls.first_hits, "retry_after_short") == 2 and crawls.first.kept(url("retry_after_short"))

@@ -23,7 +23,7 @@ from sqlalchemy import func, select, text
 from newsarchive.demo.site import build_expected, build_site
 from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import get_engine, migrate, transaction, write_transaction
-from storage.models import Article, CrawlRun
+from storage.models import Article, CrawlRun, RejectedPage
 from tests.crawl_helpers import FAST, REPO_ROOT, kst_today
 
 FULL = 2  # PRAGMA synchronous's answer for FULL
@@ -133,6 +133,11 @@ def stored(url: str) -> int:
         return int(session.scalar(select(func.count()).select_from(Article)) or 0)
 
 
+def rejections(url: str) -> list[tuple[str, str]]:
+    with transaction(url) as session:
+        return [(page.url, page.reason) for page in session.scalars(select(RejectedPage))]
+
+
 def runs(url: str) -> list[CrawlRun]:
     with transaction(url) as session:
         return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
@@ -149,7 +154,8 @@ def test_a_full_disk_fails_the_crawl_in_one_line_and_the_next_crawl_works(tmp_pa
     assert "database error: disk I/O error" in first.stderr
     run = runs(url)[0]
     assert (run.status, run.reason) == ("failed", "database error: disk I/O error")
-    assert run.fetched > 0 and run.failed == 0, "the pages are not counted as bad pages"
+    assert run.fetched > 0 and run.failed == 0, ("the pages are not counted as bad pages", rejections(url),
+                                                  first.stderr[-3000:])
 
     second = crawl(url, site, limit)  # the disk is still full: one line again
     assert second.returncode == 1 and "Traceback" not in second.stderr, second.stderr[-3000:]
