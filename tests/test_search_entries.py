@@ -40,17 +40,23 @@ def test_client_rows_equal_the_trigger_rows(db_url: str) -> None:
                                         None)
     if dialect == "postgresql":
         with get_engine(db_url).connect() as conn:
-            docs = dict(conn.execute(text("SELECT article_id, doc::text FROM article_search")).all())
+            docs = {i: (title, doc) for i, title, doc in conn.execute(text(
+                "SELECT article_id, title, doc::text FROM article_search"))}
         assert docs[client_id] == docs[trigger_id]
-        assert "'마지':" in docs[client_id] and "§i" in docs[client_id]
+        assert docs[client_id][0] == TITLE and "'마지':" in docs[client_id][1] and "§i" in docs[client_id][1]
     for query, kwargs in [("마지막문장", {}), ('"재난 대응"', {}), ("여름철", {}), ("seoul", {}),
                           ("재난", {"ministry": "소방청", "since": datetime(2025, 1, 1, tzinfo=KST).date()}),
                           ("재난", {"section": "사회"})]:
         found = {hit.id for hit in search(db_url, query, **kwargs)}
         assert found == {trigger_id, client_id}, query
     with transaction(db_url) as session:  # an update goes through the trigger, as before
-        session.execute(text("UPDATE articles SET body = :b WHERE id = :i"), {"b": "새로운 본문이다", "i": client_id})
+        session.execute(text("UPDATE articles SET body = :b, title = '새 제목' WHERE id = :i"),
+                        {"b": "새로운 본문이다", "i": client_id})
     assert {hit.id for hit in search(db_url, "새로운")} == {client_id}
+    if dialect == "postgresql":  # the index row's copy of the title follows
+        with get_engine(db_url).connect() as conn:
+            assert conn.scalar(text("SELECT title FROM article_search WHERE article_id = :i"), {"i": client_id}) \
+                == "새 제목"
     assert {hit.id for hit in search(db_url, "마지막문장")} == {trigger_id}
 
 
@@ -71,9 +77,18 @@ def test_the_writer_lock_hold_is_kept_per_item(db_url: str, tmp_path: Path, monk
     assert summary.p50_ms <= summary.p95_ms
 
 
+def _add_at(db_url: str, n: int, article_id: int) -> None:
+    """Article n ("제목 n"), stored with this id."""
+    with transaction(db_url) as session:
+        session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
+        record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
+        record.content_hash = f"{n:064x}"
+        assert repo.add_article(session, record, b"", None).id == article_id
+
+
 def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None:
-    """Matches spread over five id blocks: the newest CANDIDATES are found block by block, and an
-    article that was indexed before migration 0011 gained its block token."""
+    """Matches spread over id blocks: the newest CANDIDATES are found block by block, and an article
+    that was indexed before migration 0011 gained its block token (and its title, 0013)."""
     from alembic import command
 
     from storage.db import alembic_config
@@ -81,17 +96,24 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
     from storage.search.facets import BLOCK_IDS
 
     ids = [10, BLOCK_IDS + 5, 2 * BLOCK_IDS + 5, 3 * BLOCK_IDS + 5, 4 * BLOCK_IDS + 5]
-    with transaction(pg_url) as session:
-        for n, article_id in enumerate(ids):
-            session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
-            record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
-            record.content_hash = f"{n:064x}"
-            assert repo.add_article(session, record, b"", None).id == article_id
+    for n, article_id in enumerate(ids):
+        _add_at(pg_url, n, article_id)
     command.downgrade(alembic_config(pg_url), "0010")
     command.upgrade(alembic_config(pg_url), "head")
     assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
     monkeypatch.setattr(backends, "CANDIDATES", 3)
     with get_engine(pg_url).connect() as conn:
-        idx = backends.table("article_search", backends.column("article_id"), backends.column("doc"))
-        assert backends._pg_walk(conn, idx, "'재난'") == ids[:1:-1]
-        assert backends._pg_walk(conn, idx, "'재난' <-> '대응'") == ids[:1:-1]
+        for tsquery in ("'재난'", "'재난' <-> '대응'"):
+            assert backends._pg_walk(conn, tsquery) == [(i, f"제목 {ids.index(i)}") for i in ids[:1:-1]]
+    # Sparse matches: the walk asks for several blocks a scan, then for the rest of the archive by id
+    # (a query without phrases) or still by blocks (a phrase).
+    for article_id in (12 * BLOCK_IDS + 5, 30 * BLOCK_IDS + 5):
+        _add_at(pg_url, len(ids), article_id)
+        ids.append(article_id)
+    monkeypatch.setattr(backends, "CANDIDATES", len(ids))
+    with get_engine(pg_url).connect() as conn:
+        for tsquery in ("'재난'", "'재난' <-> '대응'"):
+            assert [i for i, _ in backends._pg_walk(conn, tsquery)] == ids[::-1]
+        # the walk's planner settings are put back
+        assert conn.scalar(text("SELECT current_setting('enable_seqscan') || current_setting('enable_indexscan')")) \
+            == "onon"

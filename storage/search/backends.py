@@ -23,14 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Integer, any_, bindparam, column, func, select, table, text
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy import Connection, func, select, text
 
 from storage.models import Article
 from storage.search import ranking
-from storage.search.facets import BLOCK_IDS, block_token
 from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
@@ -122,55 +120,30 @@ def _order(score: float, published_at: datetime | None, article_id: int) -> tupl
     return (-score, published_at is None, -(published_at.timestamp() if published_at else 0.0), -article_id)
 
 
-def _int_array(values: list[int]) -> BindParameter[Any]:
-    # imported here: the PostgreSQL dialect package (with its asyncpg module) costs every SQLite command
-    # a tenth of a second at start
-    from sqlalchemy.dialects.postgresql import ARRAY
-
-    return bindparam(None, values, type_=cast(Any, ARRAY(Integer)))
-
-
 def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]],
                     limit: int) -> list[Found]:
-    idx = table(PG_TABLE, column("article_id"), column("doc"))
-    ids = _pg_walk(conn, idx, to_tsquery(query, facets))
-    if not ids:
+    rows = _pg_walk(conn, to_tsquery(query, facets))
+    if not rows:
         return []
-    pool = ids
-    if len(ids) > max(RERANK, limit):
-        # One array parameter, not an IN list of thousands of placeholders to render and parse.
-        titles = conn.execute(select(Article.id, Article.title).where(Article.id == any_(_int_array(ids))))
+    pool = [i for i, _ in rows]
+    if len(rows) > max(RERANK, limit):
         mentions = ranking.mention_test(query)
-        pool = _pool(ids, {i for i, title in titles if mentions(title)}, limit)
+        pool = _pool(pool, {i for i, title in rows if mentions(title)}, limit)
     # Ranked on the words alone: every candidate has the facets, and they carry no relevance.
     # ts_rank normalisation 1 divides by 1 + log(document length), the closest built-in to BM25.
-    words = text("CAST(:ts_words AS tsquery)").bindparams(ts_words=to_tsquery(query))
-    score = conn.execute(select(idx.c.article_id, func.ts_rank(idx.c.doc, words, 1))
-                         .where(idx.c.article_id == any_(_int_array(pool))))
+    # One array parameter, not an IN list of placeholders to render and parse.
+    score = conn.exec_driver_sql(f"SELECT article_id, ts_rank(doc, CAST(%s AS tsquery), 1) FROM {PG_TABLE}"
+                                 " WHERE article_id = ANY(%s)", (to_tsquery(query), pool)).fetchall()
     return _best(conn, {int(i): float(s) for i, s in score}, limit)
 
 
-def _pg_walk(conn: Connection, idx: Any, tsquery: str) -> list[int]:
-    """Ids of the newest CANDIDATES matches of a tsquery, newest first. The GIN index is asked for the
-    matches in the newest id block, then in the 2, 4, 8... blocks before it (facets.block_token), until
-    there are enough: only matches among the newest articles are read from the table (and, for a phrase,
-    have their tsvectors read to check positions). Asked for every match at once, it read each of them
-    before sorting: time linear in the archive's matches (bench/search.py)."""
-    top = conn.scalar(select(func.max(idx.c.article_id)))
-    if top is None:
-        return []
-    # A bitmap of the index's answer, never a walk down the primary key testing each row's tsvector:
-    # the planner cannot tell how many rows a bigram matches and often guessed that walk (450 ms).
-    for setting in ("enable_seqscan", "enable_indexscan"):
-        conn.exec_driver_sql(f"SET LOCAL {setting} = off")
-    ids: list[int] = []
-    block, span = top // BLOCK_IDS, 1
-    while block >= 0 and len(ids) < CANDIDATES:
-        blocks = " | ".join(f"'{block_token(b)}'" for b in range(block, max(block - span, -1), -1))
-        match = text("CAST(:ts_query AS tsquery)").bindparams(ts_query=f"({tsquery}) & ({blocks})")
-        ids += conn.scalars(select(idx.c.article_id).where(idx.c.doc.op("@@")(match))
-                            .order_by(idx.c.article_id.desc()).limit(CANDIDATES - len(ids)))
-        block, span = block - span, span * 2
-    for setting in ("enable_seqscan", "enable_indexscan"):
-        conn.exec_driver_sql(f"SET LOCAL {setting} = on")
-    return ids
+def _pg_walk(conn: Connection, tsquery: str) -> list[tuple[int, str]]:
+    """Ids and titles of the newest CANDIDATES matches of a tsquery, newest first (ko_walk, migration
+    0013). The GIN index is asked for the matches in the newest id block, then in as many blocks before
+    it as the matches found so far say will hold the rest (facets.BLOCK_IDS), until there are enough:
+    only matches among the newest articles are read from the table, and for a phrase, checking each
+    one's positions is most of the cost, so asking for just enough blocks keeps that near CANDIDATES.
+    Asked for every match at once, the index read each of them before sorting: time linear in the
+    archive's matches (bench/search.py)."""
+    rows = conn.exec_driver_sql("SELECT article_id, title FROM ko_walk(%s, %s)", (tsquery, CANDIDATES)).fetchall()
+    return [(i, title) for i, title in rows]

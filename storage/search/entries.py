@@ -30,7 +30,7 @@ from storage.search.tokens import bigram_text, tokens
 
 CLIENT_ROWS = "newsarchive.search_rows"
 BLOCK = "array_to_tsvector(ARRAY['" + FACET_MARK + "n' || ({r}.id / " + str(BLOCK_IDS) + ")])"
-"""The token of row {r}'s id block (facets.block_token; migration 0011)."""
+"""The token of row {r}'s id block (facets.BLOCK_IDS; migration 0011)."""
 """PostgreSQL setting: 'client' while the writer inserts the index rows itself (the trigger then skips)."""
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position; ko_tsvector clamps to it too
@@ -98,12 +98,15 @@ def cached_bigram_text(source: str | None) -> str:
 
 # --- PostgreSQL: the rows written by the client -----------------------------------------------------
 
-_PG_INSERT = text(f"""INSERT INTO {PG_TABLE}(article_id, doc)
-SELECT id, setweight(CAST(title AS tsvector), 'A') || CAST(body AS tsvector)
-           || array_to_tsvector(string_to_array(facets, ' ')) || {BLOCK.format(r="e")}
-FROM unnest(CAST(:ids AS integer[]), CAST(:titles AS text[]), CAST(:bodies AS text[]), CAST(:facets AS text[]))
-     AS e(id, title, body, facets)
-ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc""")
+PG_DOC = ("setweight(CAST({r}.title AS tsvector), 'A') || CAST({r}.body AS tsvector)"
+          " || array_to_tsvector(string_to_array({r}.facets, ' ')) || " + BLOCK)
+"""Row {r}'s tsvector from an entry's parts: title, body (tsvector literals), facets and its id."""
+
+_PG_INSERT = text(f"""INSERT INTO {PG_TABLE}(article_id, title, doc)
+SELECT id, heading, {PG_DOC.format(r="e")}
+FROM unnest(CAST(:ids AS integer[]), CAST(:headings AS text[]), CAST(:titles AS text[]),
+            CAST(:bodies AS text[]), CAST(:facets AS text[])) AS e(id, heading, title, body, facets)
+ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title, doc = EXCLUDED.doc""")
 
 
 def skip_trigger(conn: Connection, skip: bool) -> None:
@@ -116,7 +119,8 @@ def skip_trigger(conn: Connection, skip: bool) -> None:
 def insert_pg(conn: Connection, rows: Sequence[tuple[int, Entry]]) -> None:
     """The index rows of articles just inserted with the trigger standing aside."""
     if rows:
-        params: dict[str, Any] = {"ids": [i for i, _ in rows], "titles": [e.title[1] for _, e in rows],
+        params: dict[str, Any] = {"ids": [i for i, _ in rows], "headings": [e.title[0] for _, e in rows],
+                                  "titles": [e.title[1] for _, e in rows],
                                   "bodies": [e.body[1] for _, e in rows], "facets": [e.facets for _, e in rows]}
         conn.execute(_PG_INSERT, params)
 

@@ -33,12 +33,9 @@ def name_token(kind: str, name: str) -> str:
 
 
 BLOCK_IDS = 4096
-"""PostgreSQL only: each index row also carries the token of its block of BLOCK_IDS article ids, so that a
-search can ask the GIN index for the newest blocks first (migration 0011, backends.postgres_search)."""
-
-
-def block_token(block: int) -> str:
-    return f"{FACET_MARK}n{block}"
+"""PostgreSQL only: each index row also carries the token of its block of BLOCK_IDS article ids, FACET_MARK
+n and the block's number (entries.BLOCK), so that a search can ask the GIN index for the newest blocks
+first (migration 0011; schema_rows.WALK_FUNCTION)."""
 
 
 def year_token(year: int) -> str:

@@ -29,7 +29,8 @@ def build_index(conn: Connection, fill: bool = True) -> None:
     if conn.dialect.name == "postgresql":
         doc = schema_writer.PG_DOC.format(r="articles")
         statements = ["SET LOCAL statement_timeout = 0",  # one statement indexes the whole archive
-                      *([f"INSERT INTO {PG_TABLE}(article_id, doc) SELECT id, {doc} FROM articles"] if fill else []),
+                      *([f"INSERT INTO {PG_TABLE}(article_id, title, doc) SELECT id, title, {doc} FROM articles"]
+                        if fill else []),
                       "SET LOCAL maintenance_work_mem = '512MB'",
                       f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_writer.PG_SYNC_TRIGGER]
     else:

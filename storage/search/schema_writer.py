@@ -4,7 +4,7 @@
    WHEN and stands aside while the transaction's setting entries.CLIENT_ROWS is 'client', which the
    crawl's store path sets around its inserts after computing the rows outside the writer lock
    (storage/search/entries.py). Every other write is indexed by the trigger as before.
-2. Each index row carries the token of its id block (facets.block_token): a search asks the GIN index
+2. Each index row carries the token of its id block (facets.BLOCK_IDS): a search asks the GIN index
    for the newest blocks first (backends.postgres_search), so only matches among the newest articles
    are ever read from the table, however many the archive holds."""
 
