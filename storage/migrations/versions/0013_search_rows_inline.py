@@ -2,7 +2,7 @@
 reads both for every candidate)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 from __future__ import annotations
 
