@@ -18,7 +18,10 @@ small commits no longer shared a flush (pgbench, 4 clients committing one row ea
 transactions per second); with the rows, only two connections on one slot take turns.
 
 Not watched, since no page shows them: duplicates, rejected_pages, article_validators (a revisit's 304),
-article_bands and article_signatures. TRUNCATE fires no row trigger: only bench's bulk loads truncate the
+article_bands and article_signatures. A transaction that writes a watched table and then alters or indexes
+it must bump first (SET CONSTRAINTS ALL IMMEDIATE): PostgreSQL refuses ALTER TABLE and CREATE INDEX on a
+table with pending trigger events (storage/search/rebuild.py; a migration that fills a column does so
+last). TRUNCATE fires no row trigger: only bench's bulk loads truncate the
 search index, and they write articles in the same run. SQLite needs none of this (PRAGMA data_version)."""
 
 from __future__ import annotations

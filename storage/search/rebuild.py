@@ -31,6 +31,9 @@ def build_index(conn: Connection, fill: bool = True) -> None:
         statements = ["SET LOCAL statement_timeout = 0",  # one statement indexes the whole archive
                       *([f"INSERT INTO {PG_TABLE}(article_id, title, doc) SELECT id, title, {doc} FROM articles"]
                         if fill else []),
+                      # the rows' change-counter bump (storage/version_counter.py) waits for COMMIT as a
+                      # pending trigger event, and CREATE INDEX refuses a table that has one: bump now
+                      "SET CONSTRAINTS ALL IMMEDIATE",
                       "SET LOCAL maintenance_work_mem = '512MB'",
                       f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_writer.PG_SYNC_TRIGGER]
     else:
