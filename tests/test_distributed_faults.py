@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crawler.cluster.finish import live_workers
+from crawler.cluster.keys import CrawlKeys
 from newsarchive.demo.site import build_expected
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Duplicate, RejectedPage
@@ -144,6 +146,8 @@ def test_a_worker_with_no_crawl_to_join_says_so(pg_url: str, tmp_path: Path) -> 
 
         client = redis.Redis.from_url(server.url)
         assert client.exists(f"newsarchive:run:{run_id}:spec"), "the crawl came back with Redis"
+        # the dead worker's presence outlives it by a few seconds: until then the crawl counts as served
+        wait_for(lambda: not live_workers(client, CrawlKeys("newsarchive", run_id)), timeout=60)
         late = newsarchive("worker", "--redis", server.url, "--db", pg_url, "--idle-seconds", "0.5")
         assert late.returncode == 0, late.stderr[-3000:]
         assert f"run {run_id} (etoday) ended failed" in late.stderr and "nothing to join" in late.stderr, late.stderr
