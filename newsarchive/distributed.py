@@ -7,14 +7,14 @@ import os
 import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import click
 
 from core.timewindow import Window
-from crawler.cluster.finish import live_workers
-from crawler.cluster.keys import CrawlKeys, connect, crawls_key, safe_url
+from crawler.cluster.finish import live_workers, remove_crawl
+from crawler.cluster.keys import CrawlKeys, connect, safe_url
 from crawler.cluster.spec import CrawlSpec, open_crawls
 from newsarchive.service.launcher import reconcile_orphans
 from storage import repository
@@ -65,11 +65,8 @@ def _unseed(server: Any, keys: CrawlKeys) -> None:
     """What a failed seeding may have written, if Redis still answers."""
     from redis.exceptions import RedisError
 
-    try:
-        server.zrem(crawls_key(keys.prefix), str(keys.run_id))
-        server.delete(*keys.transient())
-    except RedisError:
-        pass
+    with suppress(RedisError):
+        remove_crawl(server, keys)
 
 
 def find_crawl(redis_url: str, prefix: str, db_url: str, run_id: int | None,

@@ -30,7 +30,7 @@ def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 
                 check: bool = False) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": REPO_ROOT, **(env or {})}
     full_env.pop("NEWSARCHIVE_MIRROR", None) if env is None or "NEWSARCHIVE_MIRROR" not in env else None
-    in_this_process = args[:1] and args[0] in READERS and "PYTHONPATH" not in (env or {})  # imports differ
+    in_this_process = bool(args) and args[0] in READERS and "PYTHONPATH" not in (env or {})  # imports differ
     if in_this_process and not os.environ.get("NEWSARCHIVE_TEST_SUBPROCESS"):
         result = in_process(list(args), full_env)
     else:
@@ -59,7 +59,7 @@ def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     out, err = io.BytesIO(), io.BytesIO()
     saved_env, saved_argv, saved_cwd = dict(os.environ), sys.argv, os.getcwd()
     root = logging.getLogger()
-    saved_logging = (root.handlers[:], root.level)
+    saved_handlers, saved_level = root.handlers[:], root.level
     engines: set[Engine] = set()
 
     def connected(connection: Connection) -> None:
@@ -99,8 +99,8 @@ def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         os.environ.update(saved_env)
         sys.argv = saved_argv
         os.chdir(saved_cwd)
-        root.handlers[:], _ = saved_logging
-        root.setLevel(saved_logging[1])
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
     return subprocess.CompletedProcess(["newsarchive", *args], status, _as_text(out), _as_text(err))
 
 

@@ -46,9 +46,14 @@ def finish_crawl(server: Any, keys: CrawlKeys, db_url: str) -> tuple[str, str]:
             notes.append(f"{len(lost)} of {len(parts)} workers lost; their pages in flight are fetched "
                          "again by the next crawl")
         repository.update_run(session, keys.run_id, status=status, reason="; ".join(notes), finished=True)
-    server.delete(*keys.transient())
-    server.zrem(crawls_key(keys.prefix), str(keys.run_id))
+    remove_crawl(server, keys)
     return status, "; ".join(notes)
+
+
+def remove_crawl(server: Any, keys: CrawlKeys) -> None:
+    """Take the crawl out of Redis: first out of the open crawls (no worker joins it any more), then its keys."""
+    server.zrem(crawls_key(keys.prefix), str(keys.run_id))
+    server.delete(*keys.transient())
 
 
 def abandon_crawl(keys: CrawlKeys, part_id: int, cause: str, db_url: str) -> None:
