@@ -45,9 +45,11 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from core.ministries import MINISTRIES  # noqa: E402
 from storage.db import get_engine, migrate, normalise_url  # noqa: E402
 from storage.search import search  # noqa: E402
-from storage.search.entries import PG_DOC, entry  # noqa: E402
+from storage.search.entries import PG_DOC, PG_PAIRS, entry  # noqa: E402
+from storage.search.query import PgMatch, to_tsquery  # noqa: E402
 from storage.search.rebuild import build_index, drop_index  # noqa: E402
 from storage.search.schema import PG_TABLE  # noqa: E402
+from storage.search.schema_pairs import GIN  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "pages"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -134,10 +136,10 @@ def load_sqlite(url: str, rows: Iterator[dict[str, Any]], batch: int = 5000) -> 
     conn.close()
 
 
-def _pg_entry(row: dict[str, Any]) -> tuple[int, str, str, str, str]:
+def _pg_entry(row: dict[str, Any]) -> tuple[int, str, str, str, str, str]:
     made = entry("postgresql", row["title"], row["subtitle"], row["body"], row["source"], row["section"],
                  row["_ministries"], row["published_at"])
-    return row["id"], row["title"], made.title[1], made.body[1], made.facets
+    return row["id"], row["title"], made.title[1], made.body[1], made.facets, made.pairs
 
 
 def load_postgres(url: str, rows: Iterator[dict[str, Any]], chunk_size: int = 20_000) -> None:
@@ -152,7 +154,8 @@ def load_postgres(url: str, rows: Iterator[dict[str, Any]], chunk_size: int = 20
     dsn = make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn) as conn, conn.cursor() as cur, multiprocessing.get_context("fork").Pool() as pool:
         cur.execute("SET synchronous_commit = off")
-        cur.execute("CREATE TEMP TABLE staged (id integer, heading text, title text, body text, facets text)")
+        cur.execute("CREATE TEMP TABLE staged (id integer, heading text, title text, body text, facets text,"
+                    " pairs text)")
         links: list[tuple[int, str]] = []
 
         def flush(chunk: list[dict[str, Any]], entries: Any) -> None:
@@ -163,8 +166,8 @@ def load_postgres(url: str, rows: Iterator[dict[str, Any]], chunk_size: int = 20
             with cur.copy("COPY staged FROM STDIN") as copy:
                 for staged in entries.get():
                     copy.write_row(staged)
-            cur.execute(f"INSERT INTO {PG_TABLE} (article_id, title, doc) SELECT id, heading, "
-                        f"{PG_DOC.format(r='staged')} FROM staged")
+            cur.execute(f"INSERT INTO {PG_TABLE} (article_id, title, doc, pairs) SELECT id, heading, "
+                        f"{PG_DOC.format(r='staged')}, {PG_PAIRS.format(r='staged')} FROM staged")
             cur.execute("TRUNCATE staged")
             conn.commit()
 
@@ -226,6 +229,44 @@ def measure(url: str, queries: Queries, repeat: int = 3) -> dict[str, Any]:
     return out
 
 
+def _bigram_walk(query: Any, facets: Any = ()) -> PgMatch:
+    """What the walk asked of the index before migration 0014: the whole query, phrases by bigram positions."""
+    whole = to_tsquery(query, facets)
+    return PgMatch(whole, None, None, "<->" not in whole)
+
+
+def compare(url: str, queries: Queries, repeat: int = 3) -> None:
+    """Each query through the walk before migration 0014 and the current one, alternately, on the same
+    database; their hits (ids and scores, in order) must be the same."""
+    from storage.search import backends
+
+    current = backends.to_pg_match
+    times: dict[str, dict[str, list[float]]] = {}
+    differ = 0
+    for kind, items in queries.items():
+        times[kind] = {"before": [], "now": []}
+        for r in range(repeat):
+            for q, kwargs in items:
+                got = {}
+                for label in (("before", "now") if r % 2 == 0 else ("now", "before")):
+                    backends.to_pg_match = _bigram_walk if label == "before" else current  # type: ignore[assignment]
+                    t0 = time.perf_counter()
+                    hits = search(url, q, **kwargs)
+                    times[kind][label].append((time.perf_counter() - t0) * 1000)
+                    got[label] = [(h.id, round(h.score, 6)) for h in hits]
+                if r == 0 and got["before"] != got["now"]:
+                    differ += 1
+                    print(f"differ: {kind} {q!r} {kwargs}: before {got['before'][:5]} now {got['now'][:5]}")
+    backends.to_pg_match = current  # type: ignore[assignment]
+    print(f"{'query':<28}{'before p50':>11}{'p95':>8}{'now p50':>9}{'p95':>8}")
+    for kind, t in times.items():
+        b, n = sorted(t["before"]), sorted(t["now"])
+        pick = lambda xs: (statistics.median(xs), xs[int(0.95 * (len(xs) - 1))])  # noqa: E731
+        print(f"{kind:<28}{pick(b)[0]:>11.1f}{pick(b)[1]:>8.1f}{pick(n)[0]:>9.1f}{pick(n)[1]:>8.1f}")
+    print(f"queries whose hits differ: {differ}")
+    sys.stdout.flush()
+
+
 def db_size(url: str) -> int:
     if url.startswith("sqlite"):
         with get_engine(url).connect() as conn:  # fold the WAL (the index build's pages) into the file
@@ -240,7 +281,7 @@ def pg_index_sizes(url: str) -> str:
     """The search index's parts on PostgreSQL: its rows (with their inline tsvectors) and the GIN index."""
     with get_engine(url).connect() as conn:
         rows, gin = conn.execute(text(f"SELECT pg_table_size('{PG_TABLE}'),"
-                                      f" pg_relation_size('ix_{PG_TABLE}_doc')")).one()
+                                      f" pg_relation_size('{GIN}')")).one()
     return f"index rows {rows / 1e9:.2f} GB · GIN index {gin / 1e9:.2f} GB"
 
 
@@ -301,6 +342,12 @@ def main() -> None:
     parser.add_argument("--pg-only", action="store_true", help="PostgreSQL only (no SQLite run)")
     parser.add_argument("--pg-reuse", metavar="DATABASE", default=None,
                         help="query this kept PostgreSQL database instead of building one (with --pg-only)")
+    parser.add_argument("--pg-prefix", default="newsarchive_bench_",
+                        help="name prefix of the PostgreSQL database built (a random suffix follows)")
+    parser.add_argument("--compare", action="store_true",
+                        help="PostgreSQL: alternate, query by query, the walk asking the index for the"
+                             " whole query as before migration 0014 (no pair tokens) and the current one;"
+                             " report both and any query whose hits differ")
     args = parser.parse_args()
 
     sentences, titles = corpus_sentences()
@@ -336,7 +383,7 @@ def run_sqlite(args: argparse.Namespace, sentences: list[str], titles: list[str]
 def run_postgres(args: argparse.Namespace, sentences: list[str], titles: list[str], queries: Queries) -> None:
     admin_url = os.environ.get("NEWSARCHIVE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = args.pg_reuse or f"newsarchive_bench_{uuid.uuid4().hex[:8]}"
+    name = args.pg_reuse or f"{args.pg_prefix}{uuid.uuid4().hex[:8]}"
     if not args.pg_reuse:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -350,7 +397,10 @@ def run_postgres(args: argparse.Namespace, sentences: list[str], titles: list[st
         print(pg_index_sizes(pg_url))
         if keep:
             print(f"kept as database {name} (--pg-only --pg-reuse {name} queries it again)")
-        report(measure(pg_url, queries))
+        if args.compare:
+            compare(pg_url, queries)
+        else:
+            report(measure(pg_url, queries))
     finally:
         get_engine(pg_url).dispose()
         if not keep:

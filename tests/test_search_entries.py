@@ -40,10 +40,11 @@ def test_client_rows_equal_the_trigger_rows(db_url: str) -> None:
                                         None)
     if dialect == "postgresql":
         with get_engine(db_url).connect() as conn:
-            docs = {i: (title, doc) for i, title, doc in conn.execute(text(
-                "SELECT article_id, title, doc::text FROM article_search"))}
+            docs = {i: (title, doc, pairs) for i, title, doc, pairs in conn.execute(text(
+                "SELECT article_id, title, doc::text, pairs::text FROM article_search"))}
         assert docs[client_id] == docs[trigger_id]
         assert docs[client_id][0] == TITLE and "'마지':" in docs[client_id][1] and "§i" in docs[client_id][1]
+        assert "'마지막'" in docs[client_id][2] and "'2024 년도'" in docs[client_id][2]
     for query, kwargs in [("마지막문장", {}), ('"재난 대응"', {}), ("여름철", {}), ("seoul", {}),
                           ("재난", {"ministry": "소방청", "since": datetime(2025, 1, 1, tzinfo=KST).date()}),
                           ("재난", {"section": "사회"})]:
@@ -94,6 +95,10 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
     from storage.db import alembic_config
     from storage.search import backends
     from storage.search.facets import BLOCK_IDS
+    from storage.search.query import PgMatch, parse, to_pg_match
+
+    walks = [to_pg_match(parse(q)) for q in ("재난", '"재난 대응"', '"재난 대응 점검"')] + [
+        PgMatch("'재난' & '대응'", None, "'재난' <-> '대응'", False)]  # a mixed OR group's form
 
     ids = [10, BLOCK_IDS + 5, 2 * BLOCK_IDS + 5, 3 * BLOCK_IDS + 5, 4 * BLOCK_IDS + 5]
     for n, article_id in enumerate(ids):
@@ -103,17 +108,18 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
     assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
     monkeypatch.setattr(backends, "CANDIDATES", 3)
     with get_engine(pg_url).connect() as conn:
-        for tsquery in ("'재난'", "'재난' <-> '대응'"):
-            assert backends._pg_walk(conn, tsquery) == [(i, f"제목 {ids.index(i)}") for i in ids[:1:-1]]
+        for walk in walks:
+            assert backends._pg_walk(conn, walk) == [(i, f"제목 {ids.index(i)}") for i in ids[:1:-1]]
+        assert backends._pg_walk(conn, to_pg_match(parse("재난대응"))) == []  # not neighbours in a word
     # Sparse matches: the walk asks for several blocks a scan, then for the rest of the archive by id
-    # (a query without phrases) or still by blocks (a phrase).
+    # (a query the index answers, nearly, by itself) or still by blocks (one checked loosely).
     for article_id in (12 * BLOCK_IDS + 5, 30 * BLOCK_IDS + 5):
         _add_at(pg_url, len(ids), article_id)
         ids.append(article_id)
     monkeypatch.setattr(backends, "CANDIDATES", len(ids))
     with get_engine(pg_url).connect() as conn:
-        for tsquery in ("'재난'", "'재난' <-> '대응'"):
-            assert [i for i, _ in backends._pg_walk(conn, tsquery)] == ids[::-1]
+        for walk in walks:
+            assert [i for i, _ in backends._pg_walk(conn, walk)] == ids[::-1]
         # the walk's planner settings are put back
         assert conn.scalar(text("SELECT current_setting('enable_seqscan') || current_setting('enable_indexscan')")) \
             == "onon"

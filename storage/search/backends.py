@@ -29,7 +29,7 @@ from sqlalchemy import Connection, func, select, text
 
 from storage.models import Article
 from storage.search import ranking
-from storage.search.query import Query, Term, fts5_term, to_fts5, to_tsquery
+from storage.search.query import PgMatch, Query, Term, fts5_term, to_fts5, to_pg_match, to_tsquery
 from storage.search.schema import FTS_TABLE, PG_TABLE
 
 CANDIDATES = 2000
@@ -122,7 +122,7 @@ def _order(score: float, published_at: datetime | None, article_id: int) -> tupl
 
 def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[str]],
                     limit: int) -> list[Found]:
-    rows = _pg_walk(conn, to_tsquery(query, facets))
+    rows = _pg_walk(conn, to_pg_match(query, facets))
     if not rows:
         return []
     pool = [i for i, _ in rows]
@@ -137,13 +137,15 @@ def postgres_search(conn: Connection, query: Query, facets: Sequence[Sequence[st
     return _best(conn, {int(i): float(s) for i, s in score}, limit)
 
 
-def _pg_walk(conn: Connection, tsquery: str) -> list[tuple[int, str]]:
-    """Ids and titles of the newest CANDIDATES matches of a tsquery, newest first (ko_walk, migration
-    0013). The GIN index is asked for the matches in the newest id block, then in as many blocks before
-    it as the matches found so far say will hold the rest (facets.BLOCK_IDS), until there are enough:
-    only matches among the newest articles are read from the table, and for a phrase, checking each
-    one's positions is most of the cost, so asking for just enough blocks keeps that near CANDIDATES.
+def _pg_walk(conn: Connection, match: PgMatch) -> list[tuple[int, str]]:
+    """Ids and titles of the newest CANDIDATES matches, newest first (ko_walk, migrations 0013 and 0014;
+    query.PgMatch says what the index is asked and what is checked). The GIN index is asked for the
+    matches in the newest id block, then in as many blocks before it as the matches found so far say
+    will hold the rest (facets.BLOCK_IDS), until there are enough: only matches among the newest
+    articles are read from the table, and where positions are checked, that is most of the cost, so
+    asking for just enough blocks keeps it near CANDIDATES.
     Asked for every match at once, the index read each of them before sorting: time linear in the
     archive's matches (bench/search.py)."""
-    rows = conn.exec_driver_sql("SELECT article_id, title FROM ko_walk(%s, %s)", (tsquery, CANDIDATES)).fetchall()
+    rows = conn.exec_driver_sql("SELECT article_id, title FROM ko_walk(%s, %s, %s, %s, %s)",
+                                (match.index, match.pairs, match.check, match.exact, CANDIDATES)).fetchall()
     return [(i, title) for i, title in rows]

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, text
 
 from storage.search.facets import BLOCK_IDS, FACET_MARK, facet_tokens
 from storage.search.schema import PG_TABLE
-from storage.search.tokens import bigram_text, tokens
+from storage.search.tokens import bigram_text, pairs, tokens
 
 CLIENT_ROWS = "newsarchive.search_rows"
 BLOCK = "array_to_tsvector(ARRAY['" + FACET_MARK + "n' || ({r}.id / " + str(BLOCK_IDS) + ")])"
@@ -40,11 +40,13 @@ MAX_POSITION = 16383  # PostgreSQL's largest tsvector position; ko_tsvector clam
 class Entry:
     """The index texts of one article in the form its database takes them: SQLite the bigram texts of
     the title and of subtitle + body (ko_bigrams' input -> output), PostgreSQL their tsvector
-    literals; and the facet tokens joined by spaces."""
+    literals; the facet tokens joined by spaces; and (PostgreSQL) the tsvector literal of the pair
+    tokens of title and body (ko_pairs, migration 0014), else ''."""
 
     title: tuple[str, str]
     body: tuple[str, str]
     facets: str
+    pairs: str = ""
 
 
 def body_text(subtitle: str | None, body: str) -> str:
@@ -56,6 +58,12 @@ def _tsvector_text(source: str) -> str:
     return " ".join(f"'{token}':{min(at, MAX_POSITION)}" for at, token in enumerate(tokens(source), 1))
 
 
+def pairs_text(*sources: str) -> str:
+    """The tsvector literal (no positions) of the pair tokens of each text: what ko_pairs gives."""
+    found = dict.fromkeys(p for source in sources for p in pairs(tokens(source)))
+    return " ".join(f"'{p}'" for p in found)
+
+
 def entry(dialect: str, title: str, subtitle: str | None, body: str, source: str | None, section: str | None,
           ministries: Sequence[str], published_at: datetime | None) -> Entry:
     """The article's entry for a database of this dialect (sqlite or postgresql)."""
@@ -64,7 +72,8 @@ def entry(dialect: str, title: str, subtitle: str | None, body: str, source: str
     # ko_facets reads the stored JSON list: only its strings count (facets.facet_text)
     names = [name for name in ministries if isinstance(name, str)]
     return Entry((title, form(title)), (whole, form(whole)),
-                 " ".join(facet_tokens(source, section, names, published_at)))
+                 " ".join(facet_tokens(source, section, names, published_at)),
+                 pairs_text(title, whole) if dialect == "postgresql" else "")
 
 
 # --- SQLite: the trigger's ko_bigrams, answered from what was computed before the lock ------------
@@ -102,11 +111,15 @@ PG_DOC = ("setweight(CAST({r}.title AS tsvector), 'A') || CAST({r}.body AS tsvec
           " || array_to_tsvector(string_to_array({r}.facets, ' ')) || " + BLOCK)
 """Row {r}'s tsvector from an entry's parts: title, body (tsvector literals), facets and its id."""
 
-_PG_INSERT = text(f"""INSERT INTO {PG_TABLE}(article_id, title, doc)
-SELECT id, heading, {PG_DOC.format(r="e")}
+PG_PAIRS = "CAST({r}.pairs AS tsvector)"
+"""Row {r}'s pair tokens (migration 0014) from the entry's literal."""
+
+_PG_INSERT = text(f"""INSERT INTO {PG_TABLE}(article_id, title, doc, pairs)
+SELECT id, heading, {PG_DOC.format(r="e")}, {PG_PAIRS.format(r="e")}
 FROM unnest(CAST(:ids AS integer[]), CAST(:headings AS text[]), CAST(:titles AS text[]),
-            CAST(:bodies AS text[]), CAST(:facets AS text[])) AS e(id, heading, title, body, facets)
-ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title, doc = EXCLUDED.doc""")
+            CAST(:bodies AS text[]), CAST(:facets AS text[]), CAST(:pairs AS text[]))
+     AS e(id, heading, title, body, facets, pairs)
+ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title, doc = EXCLUDED.doc, pairs = EXCLUDED.pairs""")
 
 
 def skip_trigger(conn: Connection, skip: bool) -> None:
@@ -121,6 +134,7 @@ def insert_pg(conn: Connection, rows: Sequence[tuple[int, Entry]]) -> None:
     if rows:
         params: dict[str, Any] = {"ids": [i for i, _ in rows], "headings": [e.title[0] for _, e in rows],
                                   "titles": [e.title[1] for _, e in rows],
-                                  "bodies": [e.body[1] for _, e in rows], "facets": [e.facets for _, e in rows]}
+                                  "bodies": [e.body[1] for _, e in rows], "facets": [e.facets for _, e in rows],
+                                  "pairs": [e.pairs for _, e in rows]}
         conn.execute(_PG_INSERT, params)
 

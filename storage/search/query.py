@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.search.tokens import is_single_cjk, runs, tokens
+from storage.search.tokens import is_single_cjk, pairs, runs, tokens
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
@@ -33,6 +33,11 @@ class Term:
     def prefix(self) -> bool:
         """A trailing one-syllable token matches as a prefix: 2024년 finds 2024년도."""
         return len(self.tokens) > 0 and is_single_cjk(self.tokens[-1]) and len(self.tokens) > 1
+
+    @property
+    def paired(self) -> bool:
+        """Found by its pair tokens (PostgreSQL, migration 0014): two or more tokens, no prefix."""
+        return len(self.tokens) > 1 and not self.prefix
 
     @property
     def single(self) -> bool:
@@ -131,3 +136,56 @@ def to_tsquery(query: Query, facets: Sequence[Sequence[str]] = ()) -> str:
     for term in query.excluded:
         expr += f" & !{_ts_term(term)}"
     return expr
+
+
+@dataclass(frozen=True)
+class PgMatch:
+    """How ko_walk finds a query's matches (migration 0014): rows whose `doc` matches `index` and whose
+    `pairs` match `pairs` (both answered by the GIN index alone, no positions read), and, where positions
+    matter, whose `doc` also passes `check` (the whole query, read from each such row). `exact`: the
+    index's answer is (nearly) the matches, so the rest of an archive may be asked for at once."""
+
+    index: str | None
+    pairs: str | None
+    check: str | None
+    exact: bool
+
+
+def _ts_pairs(term: Term) -> str:
+    return "(" + " & ".join(f"'{p}'" for p in dict.fromkeys(pairs(term.tokens))) + ")"
+
+
+def _ts_loose(term: Term) -> str:
+    """The term's tokens without their order: what the index can tell without positions."""
+    parts = [f"'{tok}'" for tok in dict.fromkeys(term.tokens)]
+    if term.prefix or term.single:
+        parts[-1] += ":*"
+    return "(" + " & ".join(parts) + ")"
+
+
+def to_pg_match(query: Query, facets: Sequence[Sequence[str]] = ()) -> PgMatch:
+    """The query split for PostgreSQL's index: a group of one-token words stays in `index`, a group of
+    phrases in `pairs` (one pair token for a phrase of two tokens, exact; their AND for longer ones,
+    whose order `check` then tests); a mixed group, or phrases ending in a prefix, are asked of the
+    index by their tokens and checked. Matches exactly what to_tsquery matches, except that a phrase
+    no longer matches across the end of the title and the start of the body (as on SQLite)."""
+    index = ["(" + " | ".join(f"'{tok}'" for tok in group) + ")" for group in facets]
+    paired: list[str] = []
+    check, exact = False, True
+    for group in query.groups:
+        if all(len(t.tokens) == 1 for t in group):
+            index.append("(" + " | ".join(_ts_term(t) for t in group) + ")")
+        elif all(t.paired for t in group):
+            paired.append("(" + " | ".join(_ts_pairs(t) for t in group) + ")")
+            check = check or any(len(t.tokens) > 2 for t in group)
+        else:
+            index.append("(" + " | ".join(_ts_loose(t) for t in group) + ")")
+            check = True
+            exact = False
+    for term in query.excluded:
+        if len(term.tokens) == 1 and index:
+            index.append(f"!{_ts_term(term)}")
+        else:
+            check = True
+    return PgMatch(" & ".join(index) or None, " & ".join(paired) or None,
+                   to_tsquery(query) if check else None, exact)

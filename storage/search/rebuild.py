@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from storage.search import schema_facets, schema_writer
+from storage.search import schema_facets, schema_pairs, schema_writer
 from storage.search.schema import PG_TABLE
 
-_PG_GIN = f"ix_{PG_TABLE}_doc"
+_PG_GIN = schema_pairs.GIN
 
 
 def drop_index(conn: Connection) -> None:
@@ -29,13 +29,14 @@ def build_index(conn: Connection, fill: bool = True) -> None:
     if conn.dialect.name == "postgresql":
         doc = schema_writer.PG_DOC.format(r="articles")
         statements = ["SET LOCAL statement_timeout = 0",  # one statement indexes the whole archive
-                      *([f"INSERT INTO {PG_TABLE}(article_id, title, doc) SELECT id, title, {doc} FROM articles"]
+                      *([f"INSERT INTO {PG_TABLE}(article_id, title, doc, pairs) SELECT id, title, {doc},"
+                         f" {schema_pairs.PG_PAIRS.format(r='articles')} FROM articles"]
                         if fill else []),
                       # the rows' change-counter bump (storage/version_counter.py) waits for COMMIT as a
                       # pending trigger event, and CREATE INDEX refuses a table that has one: bump now
                       "SET CONSTRAINTS ALL IMMEDIATE",
                       "SET LOCAL maintenance_work_mem = '512MB'",
-                      f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc)", schema_writer.PG_SYNC_TRIGGER]
+                      f"CREATE INDEX {_PG_GIN} ON {PG_TABLE} USING gin (doc, pairs)", schema_writer.PG_SYNC_TRIGGER]
     else:
         statements = schema_facets.SQLITE_UP
     for statement in statements:

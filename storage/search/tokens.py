@@ -11,6 +11,11 @@ Text is NFKC-normalised and lower-cased. A run of Hangul/Han/Kana becomes its ov
 pairs (a one-character run stays one token); a run of ASCII letters and digits stays one word. Everything
 else separates tokens. PostgreSQL's `ko_tokens` (storage/search/schema.py) implements the same rules;
 changing them needs a migration that rebuilds both indexes.
+
+PostgreSQL also indexes each pair of neighbouring tokens as one token (`pair`, migration 0014; its
+`ko_pairs`), without positions: a phrase of two tokens (a three-syllable word, two two-syllable words)
+is then one index token, and a longer one an AND of its pairs, so the index finds (nearly) only its
+true matches instead of every article holding all its bigrams somewhere.
 """
 
 from __future__ import annotations
@@ -46,3 +51,16 @@ def bigram_text(text: str | None) -> str:
 def is_single_cjk(token: str) -> bool:
     """A one-syllable token: in a query it must match as a prefix (년 should find 년도)."""
     return len(token) == 1 and bool(re.match(f"[{CJK}]", token))
+
+
+def pair(first: str, second: str) -> str:
+    """The index token for `second` right after `first`: overlapping Korean bigrams (ab, bc) as their
+    trigram abc, any other pair as the two tokens with a space between."""
+    if len(first) == 2 == len(second) and first[1] == second[0] and first[0] >= "\u3040" <= second[0]:
+        return first + second[1]
+    return f"{first} {second}"
+
+
+def pairs(toks: list[str] | tuple[str, ...]) -> list[str]:
+    """The pair tokens of a token sequence, in order (duplicates kept)."""
+    return [pair(a, b) for a, b in zip(toks, toks[1:], strict=False)]
