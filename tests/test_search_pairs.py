@@ -15,7 +15,7 @@ from storage.db import alembic_config, get_engine, migrate, transaction
 from storage.search import backends, search
 from storage.search.entries import pairs_text
 from storage.search.query import PgMatch, parse, to_pg_match, to_tsquery
-from storage.search.tokens import pair, pairs, tokens
+from storage.search.tokens import pairs, tokens
 from tests.conftest import migrated_archive
 from tests.search_fixtures import KST, build_archive, make_record
 from tests.test_search_schema import SAMPLES
@@ -52,7 +52,7 @@ def _found(db_url: str, query: str) -> list[tuple[int, str]]:
 def test_pair_tokens() -> None:
     assert pairs(tokens("재난안전 2024년 ab cd 가 나다")) == [
         "재난안", "난안전", "안전 2024", "2024 년", "년 ab", "ab cd", "cd 가", "가 나다"]
-    assert pair("ab", "bc") == "ab bc"  # ASCII words are whole words, never trigrams
+    assert pairs(["ab", "bc"]) == ["ab bc"]  # ASCII words are whole words, never trigrams
     assert pairs_text("재난 재난 재난") == "'재난 재난'"
 
 

@@ -54,26 +54,32 @@ def body_text(subtitle: str | None, body: str) -> str:
     return f"{subtitle or ''} {body}"
 
 
-def _tsvector_text(source: str) -> str:
-    return " ".join(f"'{token}':{min(at, MAX_POSITION)}" for at, token in enumerate(tokens(source), 1))
+def _tsvector_text(toks: list[str]) -> str:
+    return " ".join(f"'{token}':{min(at, MAX_POSITION)}" for at, token in enumerate(toks, 1))
+
+
+def _pairs_text(*texts: list[str]) -> str:
+    found = dict.fromkeys(p for toks in texts for p in pairs(toks))
+    return " ".join(f"'{p}'" for p in found)
 
 
 def pairs_text(*sources: str) -> str:
     """The tsvector literal (no positions) of the pair tokens of each text: what ko_pairs gives."""
-    found = dict.fromkeys(p for source in sources for p in pairs(tokens(source)))
-    return " ".join(f"'{p}'" for p in found)
+    return _pairs_text(*(tokens(source) for source in sources))
 
 
 def entry(dialect: str, title: str, subtitle: str | None, body: str, source: str | None, section: str | None,
           ministries: Sequence[str], published_at: datetime | None) -> Entry:
     """The article's entry for a database of this dialect (sqlite or postgresql)."""
     whole = body_text(subtitle, body)
-    form = _tsvector_text if dialect == "postgresql" else bigram_text
     # ko_facets reads the stored JSON list: only its strings count (facets.facet_text)
     names = [name for name in ministries if isinstance(name, str)]
-    return Entry((title, form(title)), (whole, form(whole)),
-                 " ".join(facet_tokens(source, section, names, published_at)),
-                 pairs_text(title, whole) if dialect == "postgresql" else "")
+    facets = " ".join(facet_tokens(source, section, names, published_at))
+    if dialect != "postgresql":
+        return Entry((title, bigram_text(title)), (whole, bigram_text(whole)), facets)
+    in_title, in_body = tokens(title), tokens(whole)
+    return Entry((title, _tsvector_text(in_title)), (whole, _tsvector_text(in_body)), facets,
+                 _pairs_text(in_title, in_body))
 
 
 # --- SQLite: the trigger's ko_bigrams, answered from what was computed before the lock ------------

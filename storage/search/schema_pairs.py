@@ -1,7 +1,7 @@
 """DDL of migration 0014 (PostgreSQL only; SQLite's index is unchanged): the index answers phrases.
 
 1. `article_search.pairs`, a tsvector without positions of the pair tokens of the title and of the body
-   (tokens.pair: each token with the next, a Korean trigram within a run), made by `ko_pairs` in the
+   (tokens.pairs: each token with the next, a Korean trigram within a run), made by `ko_pairs` in the
    trigger and by entries.pairs_text on the writer's own rows. A phrase of two tokens (a three-syllable
    word, "two words") is one such token, a longer one the AND of its pairs: the GIN index, now over
    (doc, pairs), finds (nearly) only the phrase's true matches, where the bigrams alone found every

@@ -53,14 +53,9 @@ def is_single_cjk(token: str) -> bool:
     return len(token) == 1 and bool(re.match(f"[{CJK}]", token))
 
 
-def pair(first: str, second: str) -> str:
-    """The index token for `second` right after `first`: overlapping Korean bigrams (ab, bc) as their
-    trigram abc, any other pair as the two tokens with a space between."""
-    if len(first) == 2 == len(second) and first[1] == second[0] and first[0] >= "\u3040" <= second[0]:
-        return first + second[1]
-    return f"{first} {second}"
-
-
 def pairs(toks: list[str] | tuple[str, ...]) -> list[str]:
-    """The pair tokens of a token sequence, in order (duplicates kept)."""
-    return [pair(a, b) for a, b in zip(toks, toks[1:], strict=False)]
+    """The pair tokens of a token sequence, in order (duplicates kept): each token with the next,
+    overlapping Korean bigrams (ab, bc) as their trigram abc, any other two as the tokens with a space
+    between (ASCII words are whole words, never trigrams)."""
+    return [a + b[1] if len(a) == 2 == len(b) and a[1] == b[0] and a[0] >= "\u3040" <= b[0] else f"{a} {b}"
+            for a, b in zip(toks, toks[1:], strict=False)]
