@@ -4,15 +4,18 @@
     python bench/ingest.py --n 6000 --procs 1 3 6 --db postgresql
 
 The articles are the synthetic news of bench/dedup.py (bench/dedup_corpus.py: base stories, their
-near-duplicate variants and unrelated articles on the same topics, from real Korean sentences), each
-with one or two ministries and a real page of the test corpus around its body as the raw html (so that
+near-duplicate variants and unrelated articles on the same topics, from real Korean sentences), each with
+one or two ministries and a real page of the test corpus around its body as the raw html (so that
 compressing it costs what a real page costs). They are stored as the crawl's workers store them:
-pipelines.ingest.store_all on batches of --batch pages whose extraction and fingerprint were done before
-(by the extraction worker, in a crawl). The batches are dealt round-robin to --procs processes, which
-start together on a fresh archive; articles/s is all articles over the wall time until the last process
-ends. The lock figures are storage.locktime's: each transaction's hold (from taking the writer lock to the
-end of its commit) divided by its articles. Every run checks that each article was stored once or found a
-duplicate, and reports the clusters made.
+pipelines.ingest.store_all on batches of --batch pages as pipelines.extract_stage.judge hands them on,
+extracted, fingerprinted and made ready to insert (pipelines.store.make_ready: the raw page compressed,
+the search index entry), all of which the extraction worker does before, on any
+machine, untimed here. With --unprepared, store_all makes them itself (before taking the writer lock), as
+for pages judged by other code; that is what this bench timed before 2026-12-03 noon. The batches are
+dealt round-robin to --procs processes, which start together on a fresh archive; articles/s is all
+articles over the wall time until the last process ends. The lock figures are storage.locktime's: each
+transaction's hold (from taking the writer lock to the end of its commit) divided by its articles. Every
+run checks that each article was stored once or found a duplicate, and reports the clusters made.
 
 PostgreSQL: a database of its own on $NEWSARCHIVE_BENCH_PG_URL's server (default the local one), dropped
 after. SQLite: a file in a temporary directory.
@@ -48,6 +51,7 @@ from crawler.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from pipelines.neardup import fingerprint_of  # noqa: E402
+from pipelines.store import make_ready  # noqa: E402
 from storage import locktime  # noqa: E402
 from storage.db import check_connection, get_engine, migrate  # noqa: E402
 from storage.models import Article, ClusterMember, Duplicate  # noqa: E402
@@ -81,6 +85,14 @@ def _page(item: Synthetic, template: str, at: int, ministries: list[str]) -> tup
     page = PageItem(url=url, html=html, source="bench", fetched_at=item.published_at, encoding="utf-8",
                     ministries=list(ministries))
     return page, record
+
+
+def made_ready(work: list[Batch], dialect: str | None) -> None:
+    """What the extraction worker hands on for an archive of this dialect (None: nothing beyond the
+    fingerprint, --unprepared)."""
+    for _, judged in work:
+        for item in judged:
+            item.ready = make_ready(item, dialect) if dialect else None
 
 
 def _store(url: str, mine: Sequence[Batch], ready: Any, start: Any, results: Any) -> None:
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=MAX_BATCH, help=f"pages per transaction (default {MAX_BATCH})")
     parser.add_argument("--db", nargs="+", choices=sorted(NAMES), default=["postgresql", "sqlite"])
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--unprepared", action="store_true",
+                        help="store_all compresses the pages and makes the search entries (timed)")
     args = parser.parse_args(argv)
     if args.n < 100 or args.batch < 1 or min(args.procs) < 1:
         parser.error("--n must be >= 100, --batch and --procs >= 1")
@@ -168,9 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(len(pages) for pages, _ in work)
     print(f"{total} articles in batches of {args.batch} (prepared and fingerprinted in "
           f"{time.perf_counter() - started:.0f} s); load average {os.getloadavg()[0]:.1f}")
+    print("pages compressed and search entries made by store_all (timed)" if args.unprepared else
+          "pages compressed and search entries made before, as the extraction worker does (untimed)")
     print(f"{'database':<12}{'procs':>6}{'articles/s':>12}{'lock p50 ms':>13}{'lock p95 ms':>13}"
           f"{'lock busy':>11}{'stored':>8}{'dupl.':>7}{'clustered':>10}")
     for backend in args.db:
+        made_ready(work, None if args.unprepared else backend)
         for procs in args.procs:
             with archive(backend) as url:
                 got = run(url, work, procs)

@@ -211,8 +211,7 @@ def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Finge
     archive is read before the batch's own fingerprints are written: those are known here already."""
     judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
               if made.size >= MIN_SHINGLES]
-    bands = _Bands(clusters.band_pairs(session, {(day, key) for _, center, made in judged
-                                                 for day in _window(center) for key in made.keys}))
+    bands = _Bands(clusters.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS))
     batch = {article_id: (day_number(published_at), made) for article_id, published_at, made in new}
     bands.add([(article_id, day, key) for article_id, (day, made) in batch.items() for key in set(made.keys)])
     ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)

@@ -49,14 +49,21 @@ def store(session: Session, item: ExtractedItem, policy: Policy) -> Stored:
     return _store_all(session, [item], policy.run_id)[0]
 
 
+def make_ready(item: ExtractedItem, dialect: str) -> bulk.NewArticle:
+    """What store_batch writes of the item that needs no database (compressed page, search index entry;
+    the fingerprint too when missing), for an archive of this dialect. The extraction
+    worker makes it with the article (extract_stage.judge): it is CPU work that any machine can do, and
+    none of it has to wait for the archive's writer lock."""
+    if item.fingerprint is None:
+        item.fingerprint = neardup.fingerprint_of(item.article.body)
+    page = item.page
+    return bulk.prepare(dialect, item.article, page.html, page.encoding, page.etag, page.last_modified,
+                        page.listed_at, page.ministries)
+
+
 def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticle]:
-    """What store_batch writes of each item that needs no database (compressed page, search index entry,
-    fingerprint): made before the writer lock is taken."""
-    for item in items:
-        if item.fingerprint is None:
-            item.fingerprint = neardup.fingerprint_of(item.article.body)
-    return [bulk.prepare(dialect, item.article, item.page.html, item.page.encoding, item.page.etag,
-                         item.page.last_modified, item.page.listed_at, item.page.ministries) for item in items]
+    """make_ready of every item, unless the extraction worker made it already: before the writer lock."""
+    return [item.ready or make_ready(item, dialect) for item in items]
 
 
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,

@@ -4,8 +4,9 @@ article cost more than extracting the article did (bench/crawl.py). Functions ta
 commit: callers own transactions.
 
 What needs no database is done before the writer lock is taken (`prepare`): the raw page's compression
-and the article's search index entry (storage/search/entries.py). Inside the lock only the decisions and
-the inserts remain (bench/ingest.py measures the hold)."""
+and the article's search index entry (storage/search/entries.py). The crawl's extraction workers make
+them with the article (pipelines.extract_stage.judge), so that inside the lock only the decisions and the
+inserts remain (bench/ingest.py measures the hold)."""
 
 from __future__ import annotations
 
