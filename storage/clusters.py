@@ -112,16 +112,25 @@ def band_windows(session: Session, probes: Sequence[tuple[int, Sequence[int]]],
         days += [center] * len(probe_keys)
     if not keys:
         return []
-    rows = session.execute(_PG_BAND_WINDOWS, {"days": int_array(days), "keys": int_array(keys), "radius": radius})
+    rows = session.connection().execute(_PG_BAND_WINDOWS, {"days": int_array(days), "keys": int_array(keys),
+                                                           "radius": radius})
     return [(row.article_id, row.day, row.band_hash) for row in rows]
+
+
+_PG_SIGNATURES_OF = text("SELECT article_id, shingles, minhash FROM article_signatures "
+                         "WHERE article_id = ANY(CAST(:ids AS integer[]))")
 
 
 def signatures(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, bytes]]:
     """article id -> (shingle count, MinHash values) for those that have one."""
     if not article_ids:
         return {}
-    rows = session.execute(select(ArticleSignature.article_id, ArticleSignature.shingles,
-                                  ArticleSignature.minhash).where(ArticleSignature.article_id.in_(article_ids)))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_PG_SIGNATURES_OF, {"ids": int_array(article_ids)})
+    else:
+        rows = connection.execute(select(ArticleSignature.article_id, ArticleSignature.shingles,
+                                         ArticleSignature.minhash).where(ArticleSignature.article_id.in_(article_ids)))
     return {row.article_id: (row.shingles, row.minhash) for row in rows}
 
 

@@ -13,6 +13,7 @@ def int_array(values: Iterable[int]) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def text_array(values: Iterable[str]) -> str:
-    """Every element quoted, with its backslashes and double quotes escaped (never NULL)."""
-    return "{" + ",".join(['"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values]) + "}"
+def text_array(values: Iterable[str | None]) -> str:
+    """Every element quoted, with its backslashes and double quotes escaped; None is NULL."""
+    return "{" + ",".join(["NULL" if value is None else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                           for value in values]) + "}"
