@@ -62,8 +62,10 @@ def make_ready(item: ExtractedItem, dialect: str) -> bulk.NewArticle:
 
 
 def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticle]:
-    """make_ready of every item, unless the extraction worker made it already: before the writer lock."""
-    return [item.ready or make_ready(item, dialect) for item in items]
+    """make_ready of every item, unless the extraction worker made it already (for this very article
+    record: an item given another record since is made ready again): before the writer lock."""
+    return [item.ready if item.ready is not None and item.ready.record is item.article else make_ready(item, dialect)
+            for item in items]
 
 
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,

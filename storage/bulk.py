@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.article import Article as ArticleRecord
+from storage import bulk_pg
 from storage.models import Article, ArticleMinistry, ArticleValidator, Duplicate, RawPage
-from storage.pg_arrays import int_array, text_array
 from storage.repository import article_values, compress_html, utcnow
 from storage.search import entries
 
@@ -48,27 +49,18 @@ def prepare(dialect: str, record: ArticleRecord, html: bytes, encoding: str | No
                       tuple(listed_ministries))
 
 
-_PG_ORIGINALS = text("SELECT content_hash, id, canonical_url FROM articles "
-                     "WHERE content_hash = ANY(CAST(:hashes AS text[]))")
-# ministries and validators as one statement each, arrays as text literals (storage/pg_arrays.py)
-_PG_MINISTRIES = text("INSERT INTO article_ministries (article_id, ministry) "
-                      "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:names AS text[]))")
-_PG_VALIDATORS = text("INSERT INTO article_validators (article_id, etag, last_modified, checked_at) "
-                      "SELECT * FROM unnest(CAST(:ids AS integer[]), CAST(:etags AS text[]), "
-                      "CAST(:modified AS text[]), CAST(:checked AS timestamptz[]))")
-
-
 def originals_by_hash(session: Session, hashes: Collection[str]) -> dict[str, tuple[int, str]]:
     """content hash -> (id, canonical URL) of the archived article with that normalised body."""
     if not hashes:
         return {}
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(_PG_ORIGINALS, {"hashes": text_array(sorted(hashes))})
+        found = bulk_pg.originals(connection, hashes)
     else:
-        rows = connection.execute(select(Article.content_hash, Article.id, Article.canonical_url)
-                                  .where(Article.content_hash.in_(sorted(hashes))))
-    return {row.content_hash: (row.id, row.canonical_url) for row in rows}
+        query = select(Article.content_hash, Article.id, Article.canonical_url).where(
+            Article.content_hash.in_(sorted(hashes)))
+        found = [(row.content_hash, row.id, row.canonical_url) for row in connection.execute(query)]
+    return {content_hash: (article_id, url) for content_hash, article_id, url in found}
 
 
 def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None) -> list[int]:
@@ -84,14 +76,17 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
     else:
         entries.prime([item.search for item in new])
     try:
-        ids = list(connection.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), values))
+        ids = (bulk_pg.insert_articles(connection, values) if postgres else
+               list(connection.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), values)))
     finally:
         if not postgres:
             entries.forget()
     if postgres:
         entries.insert_pg(connection, [(article_id, item.search) for article_id, item in zip(ids, new, strict=True)])
         entries.skip_trigger(connection, False)
-    raw, ministries, validators = [], [], []
+    raw: list[dict[str, Any]] = []
+    ministries: list[dict[str, Any]] = []
+    validators: list[dict[str, Any]] = []
     for article_id, item, row in zip(ids, new, values, strict=True):
         fetched = row["fetched_at"]
         raw.append({"article_id": article_id, "html_zlib": item.html_zlib,
@@ -103,13 +98,9 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
                            "checked_at": fetched})
     connection.execute(insert(RawPage), raw)
     if postgres:
-        if ministries:
-            connection.execute(_PG_MINISTRIES, {"ids": int_array(m["article_id"] for m in ministries),
-                                                "names": text_array(m["ministry"] for m in ministries)})
-        connection.execute(_PG_VALIDATORS, {"ids": int_array(v["article_id"] for v in validators),
-                                            "etags": text_array(v["etag"] for v in validators),
-                                            "modified": text_array(v["last_modified"] for v in validators),
-                                            "checked": text_array(v["checked_at"].isoformat() for v in validators)})
+        bulk_pg.insert_ministries(connection, [(m["article_id"], m["ministry"]) for m in ministries])
+        bulk_pg.insert_validators(connection, [(v["article_id"], v["etag"], v["last_modified"], v["checked_at"])
+                                               for v in validators])
         return ids
     if ministries:
         connection.execute(insert(ArticleMinistry), ministries)
