@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.dedup_corpus import TODAY, Synthetic, build  # noqa: E402
@@ -95,17 +95,34 @@ def made_ready(work: list[Batch], dialect: str | None) -> None:
             item.ready = make_ready(item, dialect) if dialect else None
 
 
+def _server_cpu(pids: Sequence[int]) -> float | None:
+    """Seconds of CPU the server processes of these connections used so far (a server on this machine)."""
+    if not pids:
+        return None
+    try:
+        return sum(int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) for pid in pids) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _store(url: str, mine: Sequence[Batch], ready: Any, start: Any, results: Any) -> None:
     """One storing process: its batches, one write transaction each, once every process is ready."""
-    get_engine(url).dispose(close=False)  # the parent's pooled connections are not this process's
+    engine = get_engine(url)
+    engine.dispose(close=False)  # the parent's pooled connections are not this process's
+    pids: list[int] = []
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", lambda dbapi, _: pids.append(dbapi.info.backend_pid))
     check_connection(url)
     locktime.clear()
     ready.wait()
     start.wait()
+    client, server = time.process_time(), _server_cpu(pids)
     counts: Counter[str] = Counter()
     for pages, judged in mine:
         counts.update(outcome.counter for outcome in store_all(pages, judged, Policy(url)))
-    results.put((time.perf_counter(), dict(counts), locktime.holds()))
+    server_after = _server_cpu(pids)
+    results.put((time.perf_counter(), dict(counts), locktime.holds(), time.process_time() - client,
+                 server_after - server if server is not None and server_after is not None else None))
 
 
 def run(url: str, work: list[Batch], procs: int) -> dict[str, Any]:
@@ -121,11 +138,15 @@ def run(url: str, work: list[Batch], procs: int) -> dict[str, Any]:
     started = time.perf_counter()
     start.wait()
     finished, counts, holds = [], Counter[str](), []
+    client = 0.0
+    server: float | None = 0.0  # None: the server's processes could not be read
     for _ in workers:
-        end, counted, kept = results.get(timeout=3600)
+        end, counted, kept, client_cpu, server_cpu = results.get(timeout=3600)
         finished.append(end)
         counts.update(counted)
         holds += kept
+        client += client_cpu
+        server = server + server_cpu if server is not None and server_cpu is not None else None
     for worker in workers:
         worker.join()
     wall = max(finished) - started
@@ -138,7 +159,8 @@ def run(url: str, work: list[Batch], procs: int) -> dict[str, Any]:
         raise SystemExit(f"error: {articles} articles gave {stored} stored and {duplicates} duplicates "
                          f"(counted {dict(counts)})")
     return {"rate": articles / wall, "wall": wall, "lock": locktime.summarise(holds), "stored": stored,
-            "duplicates": duplicates, "clustered": clustered}
+            "duplicates": duplicates, "clustered": clustered, "client_ms": client / articles * 1000,
+            "server_ms": server / articles * 1000 if server is not None else None}
 
 
 @contextmanager
@@ -185,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print("pages compressed and search entries made by store_all (timed)" if args.unprepared else
           "pages compressed and search entries made before, as the extraction worker does (untimed)")
     print(f"{'database':<12}{'procs':>6}{'articles/s':>12}{'lock p50 ms':>13}{'lock p95 ms':>13}"
-          f"{'lock busy':>11}{'stored':>8}{'dupl.':>7}{'clustered':>10}")
+          f"{'lock busy':>11}{'stored':>8}{'dupl.':>7}{'clustered':>10}{'CPU ms/article: client':>24}{'server':>8}")
     for backend in args.db:
         made_ready(work, None if args.unprepared else backend)
         for procs in args.procs:
@@ -193,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
                 got = run(url, work, procs)
             lock = got["lock"]
             print(f"{NAMES[backend]:<12}{procs:>6}{got['rate']:>12.0f}{lock.p50_ms:>13.2f}{lock.p95_ms:>13.2f}"
-                  f"{lock.held_s / got['wall']:>10.0%}{got['stored']:>8}{got['duplicates']:>7}{got['clustered']:>10}",
+                  f"{lock.held_s / got['wall']:>10.0%}{got['stored']:>8}{got['duplicates']:>7}{got['clustered']:>10}"
+                  f"{got['client_ms']:>24.2f}{'' if got['server_ms'] is None else format(got['server_ms'], '.2f'):>8}",
                   flush=True)
     return 0
 
