@@ -7,7 +7,7 @@ belongs to the row being written and costs that page only."""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 # SQLite primary result codes (https://www.sqlite.org/rescode.html) that no retry of the same batch cures
 _SQLITE_FATAL = {
@@ -62,6 +62,8 @@ def fatal_reason(exc: BaseException) -> str | None:
             return first_line(exc)
         return None
     sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate is None:  # psycopg raises OperationalError without a SQLSTATE when the connection is lost
-        return first_line(exc) if type(orig).__name__ == "OperationalError" else None
+    if sqlstate is None:
+        # psycopg raises OperationalError, or a subclass (ConnectionTimeout when a connection attempt times
+        # out on a loaded server), without a SQLSTATE when the connection is lost or cannot be made
+        return first_line(exc) if isinstance(exc, OperationalError) else None
     return first_line(exc) if sqlstate.startswith(_PG_FATAL_PREFIXES) else None

@@ -16,7 +16,9 @@ from datetime import date, datetime
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from core import urls
 from core.timewindow import KST
+from sites import registry
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--no-progress"]
@@ -30,7 +32,7 @@ def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 
                 check: bool = False) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": REPO_ROOT, **(env or {})}
     full_env.pop("NEWSARCHIVE_MIRROR", None) if env is None or "NEWSARCHIVE_MIRROR" not in env else None
-    in_this_process = bool(args) and args[0] in READERS and "PYTHONPATH" not in (env or {})  # imports differ
+    in_this_process = bool(args) and args[0] in IN_PROCESS and "PYTHONPATH" not in (env or {})  # imports differ
     if in_this_process and not os.environ.get("NEWSARCHIVE_TEST_SUBPROCESS"):
         result = in_process(list(args), full_env)
     else:
@@ -41,12 +43,13 @@ def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 
     return result
 
 
-READERS = {"search", "show", "runs", "export", "health"}
-"""Commands that only read the archive: newsarchive() runs them in the test's own process, through the console
-script's own entry point (newsarchive.cli.main), because a new process spends half a second of CPU importing
-what this one has imported already, and the suite runs a hundred of them. Commands that crawl, serve or
-schedule run in a subprocess, as does a command given its own PYTHONPATH; NEWSARCHIVE_TEST_SUBPROCESS=1 runs
-every command in one."""
+IN_PROCESS = {"search", "show", "runs", "export", "health", "reextract", "spiders", "extract"}
+"""Commands that neither crawl, serve nor schedule (they start no reactor, process or thread that outlives
+them): newsarchive() runs them in the test's own process, through the console script's own entry point
+(newsarchive.cli.main), because a new process spends half a second of CPU importing what this one has
+imported already, and the suite runs a hundred and fifty of them. Commands that crawl, serve or schedule run
+in a subprocess, as does a command given its own PYTHONPATH; NEWSARCHIVE_TEST_SUBPROCESS=1 runs every
+command in one."""
 
 
 def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -67,6 +70,7 @@ def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
 
     event.listen(Engine, "engine_connect", connected)
     status = 0
+    forget_site_files()  # a new process reads them anew, from its own environment and directory
     try:
         os.environ.clear()
         os.environ.update(env)
@@ -101,7 +105,14 @@ def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         os.chdir(saved_cwd)
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+        forget_site_files()
     return subprocess.CompletedProcess(["newsarchive", *args], status, _as_text(out), _as_text(err))
+
+
+def forget_site_files() -> None:
+    """Drop what this process read of the site files (the registry, and the canonical-URL rules made of it)."""
+    registry.reload()
+    urls._site_rules.cache_clear()
 
 
 def _as_text(captured: io.BytesIO) -> str:

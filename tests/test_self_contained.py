@@ -23,3 +23,16 @@ def test_no_test_reads_outside_the_repository() -> None:
             if ESCAPES.search(line):
                 offenders.append(f"{path.relative_to(REPO_ROOT)}:{number}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """`.ci/run` installs and tests exactly as the README's second command does, after making its own venv."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    steps = block[1].split(" && ")
+    assert steps[:2] == ["python3 -m venv .venv", ". .venv/bin/activate"], block[1]
+    ci = [step.strip() for line in (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.lstrip().startswith("#") for step in line.split(" && ")]
+    remaining = iter(ci)
+    missing = [step for step in steps[2:] if step not in remaining]  # in order, each once
+    assert not missing, f".ci/run lacks these steps of the README's test command: {missing}"

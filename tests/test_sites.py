@@ -20,6 +20,7 @@ from pipelines.extraction.profiles import profile_for
 from sites import registry
 from sites.registry import SiteFileError, all_sites, load_site_file, site_for_url
 from tests.conftest import REPO_ROOT
+from tests.crawl_helpers import forget_site_files
 
 USER_SITE = '''from sites.model import CanonicalRule, Site, SiteProfile
 
@@ -51,17 +52,17 @@ def user_sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setenv(registry.SITES_DIR_ENV, str(folder))
     yield folder
     monkeypatch.delenv(registry.SITES_DIR_ENV)
-    registry.reload()
-    urls._site_rules.cache_clear()
+    forget_site_files()
 
 
 def test_a_user_site_file_is_read_by_canonical_url_and_profile_for(user_sites: Path) -> None:
-    (user_sites / "example.py").write_text(USER_SITE.format(name="example"), encoding="utf-8")
     url = "https://example.go.kr/news/view.do;jsessionid=AB12?menu=7&id=42&page=3"
     generic = "https://example.go.kr/news/view.do;jsessionid=AB12?id=42&menu=7&page=3"
-    assert urls.canonical_url(url) == generic  # before the registry reads the folder
-    registry.reload()
-    urls._site_rules.cache_clear()
+    forget_site_files()
+    assert urls.canonical_url(url) == generic  # the folder is read while still empty
+    (user_sites / "example.py").write_text(USER_SITE.format(name="example"), encoding="utf-8")
+    assert urls.canonical_url(url) == generic  # read once per process: the new file is not seen yet
+    forget_site_files()
     assert [s.name for s in all_sites()] == ["etoday", "example", "korea_kr", "mois", "msit"]
     assert urls.canonical_url(url) == "https://www.example.go.kr/news/view.do?id=42"
     site = site_for_url(url)

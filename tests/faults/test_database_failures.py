@@ -5,6 +5,7 @@ the run could not be recorded."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -13,10 +14,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from newsarchive.demo.site import build_site
 from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import WRITER_LOCK, DatabaseError, get_engine, write_transaction
+from storage.faults import fatal_reason
 from storage.models import CrawlRun
 from tests.conftest import PG_ADMIN_URL
 from tests.crawl_helpers import FAST, REPO_ROOT, kst_today
@@ -127,3 +130,21 @@ def test_a_database_dropped_mid_crawl_is_reported_in_one_line(pg_url: str, block
     result = finish(proc)
     assert_failed_in_one_line(result, "could not be recorded")
     assert result.stderr.startswith("error: crawl run 1 ended failed but could not be recorded: "), result.stderr
+
+
+def test_a_connection_attempt_that_times_out_ends_the_crawl_like_a_lost_connection() -> None:
+    # A server that takes the TCP connection and never answers: psycopg's connect_timeout lapses, and it
+    # raises ConnectionTimeout (an OperationalError subclass without a SQLSTATE). On a loaded machine a
+    # crawl met it mid-way and printed a traceback instead of ending in one line.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/test",
+                               connect_args={"connect_timeout": 1})
+        with pytest.raises(OperationalError) as raised:
+            engine.connect()
+        engine.dispose()
+    assert type(raised.value.orig).__name__ == "ConnectionTimeout"
+    reason = fatal_reason(raised.value)
+    assert reason is not None and "timeout" in reason
