@@ -83,7 +83,7 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
         prepared = prepare(items, session.connection().dialect.name)
     ready = {id(item): made for item, made in zip(items, prepared, strict=True)}
     articles = [item.article for item in items]
-    archived = repository.known_urls(session, [a.canonical_url for a in articles], include_rejected=False)
+    archived = repository.known_urls(session.connection(), [a.canonical_url for a in articles], include_rejected=False)
     stored = {content_hash: Original(*found) for content_hash, found in
               bulk.originals_by_hash(session, {a.content_hash for a in articles}).items()}
     verdicts: list[Verdict] = []

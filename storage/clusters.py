@@ -41,9 +41,11 @@ def link_all(session: Session, matches: Sequence[tuple[int, int, float]]) -> dic
     other would, but with one statement per table. Returns article id -> cluster id."""
     if not matches:
         return {}
+    connection = session.connection()  # Core statements: the ORM's execution cost more than they do
     others = sorted({other for _, other, _ in matches})
-    placed: dict[int, int] = dict(session.execute(  # article -> cluster id; a new cluster: -(its number)
-        select(ClusterMember.article_id, ClusterMember.cluster_id).where(ClusterMember.article_id.in_(others))).all())
+    placed: dict[int, int] = {  # article -> cluster id; a new cluster: -(its number)
+        row.article_id: row.cluster_id for row in connection.execute(
+            select(ClusterMember.article_id, ClusterMember.cluster_id).where(ClusterMember.article_id.in_(others)))}
     members: list[tuple[int, float]] = []
     founded = 0
     for article_id, other_id, score in matches:
@@ -53,13 +55,13 @@ def link_all(session: Session, matches: Sequence[tuple[int, int, float]]) -> dic
             members.append((other_id, 1.0))
         placed[article_id] = placed[other_id]
         members.append((article_id, score))
-    made = list(session.scalars(insert(StoryCluster).returning(StoryCluster.id, sort_by_parameter_order=True),
-                                [{"created_at": utcnow()}] * founded)) if founded else []
+    made = list(connection.scalars(insert(StoryCluster).returning(StoryCluster.id, sort_by_parameter_order=True),
+                                   [{"created_at": utcnow()}] * founded)) if founded else []
     cluster_of = {article: made[-ref - 1] if ref < 0 else ref for article, ref in placed.items()}
     now = utcnow()
-    session.execute(insert(ClusterMember), [{"article_id": article, "cluster_id": cluster_of[article],
-                                             "similarity": round(similarity, 4), "joined_at": now}
-                                            for article, similarity in members])
+    connection.execute(insert(ClusterMember), [{"article_id": article, "cluster_id": cluster_of[article],
+                                                "similarity": round(similarity, 4), "joined_at": now}
+                                               for article, similarity in members])
     return {article_id: cluster_of[article_id] for article_id, _, _ in matches}
 
 
