@@ -12,6 +12,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import Response
+from sqlalchemy.orm import Session
 from twisted.internet import task
 
 from core.urls import canonical_url
@@ -75,11 +76,20 @@ class CrawlRunExtension:
             self._record()
 
     def _record(self, **final: Any) -> None:
-        if self.run_id is None or self.crawler.stats is None:
+        """The counters (and `final`: status, reason, finished) into this process's row, once it has one."""
+        row = self._row()
+        if row is None or self.crawler.stats is None:
             return
         counts, reasons = runstats.snapshot(self.crawler.stats)
         with transaction(self.db_url) as session:
-            repository.update_run(session, self.run_id, counts=counts, reasons=reasons, **final)
+            self._write(session, row, counts=counts, reasons=reasons, **final)
+
+    def _row(self) -> int | None:
+        """Where this process's counters go: the run's row (a distributed worker's: its part's)."""
+        return self.run_id
+
+    def _write(self, session: Session, row: int, **values: Any) -> None:
+        repository.update_run(session, row, **values)
 
     def item_dropped(self, item: Any, response: Response, exception: DropItem, spider: Spider) -> None:
         if isinstance(exception, runstats.RecordedDrop):

@@ -22,11 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from storage.db import get_engine, migrate
+from tests.web_archive import WebArchive, build_web_archive
+from tests.web_client import web_client
 
 PG_ADMIN_URL = os.environ.get("NEWSARCHIVE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -240,3 +243,16 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, subproc
     code, out, err = json.loads(record.read_text(encoding="utf-8"))
     assert code == 0, out + err
     return f"sqlite:///{cwd / 'demo.db'}", subprocess.CompletedProcess(["newsarchive", "demo"], code, out, err)
+
+
+@pytest.fixture
+def web_archive(db_url: str) -> WebArchive:
+    """The web explorer's test archive (tests/web_archive.py) on each backend."""
+    return build_web_archive(db_url)
+
+
+@pytest.fixture
+def client(web_archive: WebArchive) -> Iterator[TestClient]:
+    """The web explorer over `web_archive`, driven in this process (tests/web_client.py)."""
+    with web_client(web_archive.url) as c:
+        yield c

@@ -7,7 +7,7 @@ import sys
 
 from tests.crawl_helpers import REPO_ROOT
 
-CODE = ["core", "crawler", "pipelines", "storage", "sites", "newsarchive", "scheduler.py", "bench"]
+CODE = ["core", "crawler", "pipelines", "storage", "sites", "newsarchive", "scheduler.py", "bench", "tests"]
 
 
 def test_ruff_is_clean() -> None:

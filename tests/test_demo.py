@@ -64,7 +64,7 @@ def test_serve_only_moves_off_a_taken_port_serves_a_crawl_and_stops_on_ctrl_c(tm
                                 text=True)
         try:
             assert proc.stdout is not None
-            lines = []
+            lines: list[str] = []
             while not lines or not lines[-1].startswith("Press Ctrl-C"):
                 line = proc.stdout.readline()
                 assert line, f"demo exited early: {lines} {proc.stderr.read() if proc.stderr else ''}"

@@ -12,7 +12,7 @@ from pathlib import Path
 from time import monotonic, sleep
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from newsarchive.config import Config
 from newsarchive.demo.site import Resource, build_site
@@ -88,10 +88,10 @@ def test_health_flags_a_spider_whose_site_stopped_yielding_articles(tmp_path: Pa
                     b"<html><body><div id='app'></div></body></html>", "text/html; charset=utf-8")
         site.replace(redesigned)
         with transaction(sqlite_url) as session:
-            session.execute(CrawlRun.__table__.delete())
+            session.execute(delete(CrawlRun))
             from storage.models import Article
 
-            session.execute(Article.__table__.delete())
+            session.execute(delete(Article))
         for _ in range(3):
             newsarchive("crawl", "etoday", "--db", sqlite_url, *site.mirror_args(), *FAST, check=True)
     report = newsarchive("health", "--db", sqlite_url, "--config", str(config))

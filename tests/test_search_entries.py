@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -44,9 +45,10 @@ def test_client_rows_equal_the_trigger_rows(db_url: str) -> None:
                 "SELECT article_id, title, doc::text FROM article_search"))}
         assert docs[client_id] == docs[trigger_id]
         assert docs[client_id][0] == TITLE and "'마지':" in docs[client_id][1] and "§i" in docs[client_id][1]
-    for query, kwargs in [("마지막문장", {}), ('"재난 대응"', {}), ("여름철", {}), ("seoul", {}),
+    cases: list[tuple[str, dict[str, Any]]] = [("마지막문장", {}), ('"재난 대응"', {}), ("여름철", {}), ("seoul", {}),
                           ("재난", {"ministry": "소방청", "since": datetime(2025, 1, 1, tzinfo=KST).date()}),
-                          ("재난", {"section": "사회"})]:
+                          ("재난", {"section": "사회"})]
+    for query, kwargs in cases:
         found = {hit.id for hit in search(db_url, query, **kwargs)}
         assert found == {trigger_id, client_id}, query
     with transaction(db_url) as session:  # an update goes through the trigger, as before

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from scrapy.http import HtmlResponse, XmlResponse
@@ -36,7 +37,7 @@ SITE = Site(
 
 
 def spider(name: str, **kwargs: str) -> SiteSpider:
-    cls = spider_class(name)
+    cls = cast("type[SiteSpider]", spider_class(name))
     crawler = get_crawler(cls)
     crawler._apply_settings()
     made: SiteSpider = cls.from_crawler(crawler, **kwargs)

@@ -25,13 +25,13 @@ def test_article_round_trip_keeps_kst_minute(db_url: str) -> None:
         row = repo.add_article(s, make_record(1), b"<html>x</html>", "utf-8")
         article_id = row.id
     with transaction(db_url) as s:
-        row = repo.find_article(s, str(article_id))
-        assert row is not None
-        record = repo.to_record(row)
+        found = repo.find_article(s, str(article_id))
+        assert found is not None
+        record = repo.to_record(found)
         assert record.published_at is not None
         assert record.published_at.astimezone(KST).isoformat() == "2024-04-02T09:30:00+09:00"
-        assert repo.raw_html(row) == b"<html>x</html>"
-        assert [link.ministry for link in row.ministry_links] == ["과학기술정보통신부"]
+        assert repo.raw_html(found) == b"<html>x</html>"
+        assert [link.ministry for link in found.ministry_links] == ["과학기술정보통신부"]
         assert repo.is_archived(s, "https://www.etoday.co.kr/news/view/1")
         assert not repo.is_archived(s, "https://www.etoday.co.kr/news/view/2")
 

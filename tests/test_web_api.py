@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from newsarchive.web.database import open_read_only
 from storage.db import get_engine
-from tests.web_archive import BRIEFINGS, REVISED_PARAGRAPH, WebArchive, briefing_day, build_web_archive
-from tests.web_client import web_client
-
-
-@pytest.fixture
-def archive(db_url: str) -> WebArchive:
-    return build_web_archive(db_url)
-
-
-@pytest.fixture
-def client(archive: WebArchive) -> Iterator[TestClient]:
-    with web_client(archive.url) as c:
-        yield c
+from tests.web_archive import BRIEFINGS, REVISED_PARAGRAPH, WebArchive, briefing_day
 
 
 def test_search_with_filters_highlights_and_pages(client: TestClient) -> None:
@@ -42,19 +28,19 @@ def test_search_with_filters_highlights_and_pages(client: TestClient) -> None:
     assert dated["total"] == 4
 
 
-def test_search_collapses_story_clusters(client: TestClient, archive: WebArchive) -> None:
+def test_search_collapses_story_clusters(client: TestClient, web_archive: WebArchive) -> None:
     plain = client.get("/api/search", params={"q": "양자컴퓨터"}).json()["results"]
-    assert {r["id"] for r in plain} == {archive.ids["wire"], archive.ids["republished"]}
+    assert {r["id"] for r in plain} == {web_archive.ids["wire"], web_archive.ids["republished"]}
     folded = client.get("/api/search", params={"q": "양자컴퓨터", "collapse": "1"}).json()["results"]
     assert len(folded) == 1 and folded[0]["copies"] == 2
 
 
-def test_article_with_cluster_revisions_and_raw_download(client: TestClient, archive: WebArchive) -> None:
-    wire = client.get(f"/api/articles/{archive.ids['wire']}").json()
+def test_article_with_cluster_revisions_and_raw_download(client: TestClient, web_archive: WebArchive) -> None:
+    wire = client.get(f"/api/articles/{web_archive.ids['wire']}").json()
     assert wire["source"] == "etoday" and wire["ministries"] == ["과학기술정보통신부"]
     assert wire["authors"] and wire["published_at"].endswith("+09:00") and wire["body"]
-    assert [m["id"] for m in wire["cluster"]] == [archive.ids["republished"]]
-    revised = client.get(f"/api/articles/{archive.ids['same_topic']}").json()
+    assert [m["id"] for m in wire["cluster"]] == [web_archive.ids["republished"]]
+    revised = client.get(f"/api/articles/{web_archive.ids['same_topic']}").json()
     assert [r["number"] for r in revised["revisions"]] == [1, 2]
     added = [text for change in revised["revisions"][1]["body_changes"] for kind, text in change if kind == "added"]
     assert any("45곳으로" in text for text in added) and revised["body"].startswith(REVISED_PARAGRAPH)
@@ -63,7 +49,7 @@ def test_article_with_cluster_revisions_and_raw_download(client: TestClient, arc
     assert raw.headers["content-disposition"].startswith("attachment") and "edited" in raw.text
 
 
-def test_attachments_link_only_to_web_addresses(client: TestClient, archive: WebArchive) -> None:
+def test_attachments_link_only_to_web_addresses(client: TestClient, web_archive: WebArchive) -> None:
     hit = client.get("/api/search", params={"q": "제1차 정책 브리핑"}).json()["results"][0]
     data = client.get(f"/api/articles/{hit['id']}").json()
     assert [(a["name"], a["link"]) for a in data["attachments"]] == [
@@ -138,8 +124,8 @@ def test_hostile_queries_are_searched_or_refused_never_a_server_error(client: Te
     assert client.get("/api/search", params={"q": "재난"}).json()["total"] > 0  # still there
 
 
-def test_pages_escape_crawled_text_and_forbid_inline_script(client: TestClient, archive: WebArchive) -> None:
-    page = client.get(f"/articles/{archive.ids['scripted']}")
+def test_pages_escape_crawled_text_and_forbid_inline_script(client: TestClient, web_archive: WebArchive) -> None:
+    page = client.get(f"/articles/{web_archive.ids['scripted']}")
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text and "<img src=x" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
@@ -167,8 +153,8 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
             "/api/runs"} <= set(paths)
 
 
-def test_the_served_connection_cannot_write(archive: WebArchive) -> None:
-    engine = get_engine(open_read_only(archive.url))
+def test_the_served_connection_cannot_write(web_archive: WebArchive) -> None:
+    engine = get_engine(open_read_only(web_archive.url))
     try:
         with engine.connect() as conn, pytest.raises(Exception, match="read-only|readonly"):
             conn.execute(text("DELETE FROM crawl_runs"))

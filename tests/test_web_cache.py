@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,21 +21,10 @@ from storage.db import get_engine, transaction
 from storage.runparts import open_part, record_part
 from tests.conftest import REPO_ROOT, migrated_archive
 from tests.search_fixtures import make_record
-from tests.web_archive import WebArchive, _revise, build_web_archive
+from tests.web_archive import WebArchive, _revise
 from tests.web_client import web_client
 
 QUANTUM = "양자컴퓨터"  # the wire story and its republished copy
-
-
-@pytest.fixture
-def archive(db_url: str) -> WebArchive:
-    return build_web_archive(db_url)
-
-
-@pytest.fixture
-def client(archive: WebArchive) -> Iterator[TestClient]:
-    with web_client(archive.url) as c:
-        yield c
 
 
 def store_quantum_article(db_url: str) -> None:
@@ -48,24 +36,24 @@ def store_quantum_article(db_url: str) -> None:
                          f"<html><body><p>{body}</p></body></html>".encode(), "utf-8")
 
 
-def test_new_articles_show_on_the_next_request(client: TestClient, archive: WebArchive) -> None:
+def test_new_articles_show_on_the_next_request(client: TestClient, web_archive: WebArchive) -> None:
     timeline = {"q": QUANTUM, "since": "2026-01-01", "until": "2026-12-31", "interval": "month"}
     for _ in range(2):  # the second answers come from the cache
         assert client.get("/api/search", params={"q": QUANTUM}).json()["total"] == 2
         assert "시험 환경 개방" not in client.get("/search", params={"q": QUANTUM}).text
         assert client.get("/api/timeline", params=timeline).json()["series"][0]["total"] == 2
-    store_quantum_article(archive.url)
+    store_quantum_article(web_archive.url)
     found = client.get("/api/search", params={"q": QUANTUM}).json()
     assert found["total"] == 3 and found["results"][0]["title"] == "양자컴퓨터 시험 환경 개방"
     assert "시험 환경 개방" in client.get("/search", params={"q": QUANTUM}).text
     assert client.get("/api/timeline", params=timeline).json()["series"][0]["total"] == 3
 
 
-def test_a_revision_shows_on_the_article_page_at_once(client: TestClient, archive: WebArchive) -> None:
-    wire = archive.ids["wire"]
+def test_a_revision_shows_on_the_article_page_at_once(client: TestClient, web_archive: WebArchive) -> None:
+    wire = web_archive.ids["wire"]
     for _ in range(2):
         assert client.get(f"/api/articles/{wire}").json()["revisions"] == []
-    _revise(archive.url, wire)
+    _revise(web_archive.url, wire)
     assert [r["number"] for r in client.get(f"/api/articles/{wire}").json()["revisions"]] == [1, 2]
     assert "45곳으로" in client.get(f"/articles/{wire}").text
 
@@ -76,13 +64,13 @@ def revalidated(client: TestClient, path: str, params: dict[str, str]) -> tuple[
     return etag, client.get(path, params=params, headers={"if-none-match": etag})
 
 
-def test_unchanged_pages_revalidate_with_their_etag(client: TestClient, archive: WebArchive) -> None:
+def test_unchanged_pages_revalidate_with_their_etag(client: TestClient, web_archive: WebArchive) -> None:
     assert client.get("/search", params={"q": QUANTUM}).headers["cache-control"] == "no-cache"
     etag, again = revalidated(client, "/search", {"q": QUANTUM})
     assert again.status_code == 304 and again.headers["etag"] == etag and not again.content
     other = client.get("/search", params={"q": "브리핑"})
     assert other.headers["etag"] != etag
-    store_quantum_article(archive.url)
+    store_quantum_article(web_archive.url)
     changed = client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag and "시험 환경 개방" in changed.text
     # run pages change with the clock too, and errors say what is wrong now: neither is kept
@@ -90,8 +78,8 @@ def test_unchanged_pages_revalidate_with_their_etag(client: TestClient, archive:
     assert "etag" not in client.get("/api/search", params={"q": ""}).headers
 
 
-def test_no_cache_serves_without_etags(archive: WebArchive) -> None:
-    with web_client(archive.url, cache=False) as plain:
+def test_no_cache_serves_without_etags(web_archive: WebArchive) -> None:
+    with web_client(web_archive.url, cache=False) as plain:
         page = plain.get("/search", params={"q": QUANTUM})
         assert page.status_code == 200 and "etag" not in page.headers
 
@@ -109,66 +97,56 @@ def heartbeat(db_url: str, run_id: int) -> None:
         repo.update_run(session, run_id)
 
 
-@pytest.fixture
-def pg_archive(pg_url: str) -> WebArchive:
-    return build_web_archive(pg_url)
-
-
-@pytest.fixture
-def pg_client(pg_archive: WebArchive) -> Iterator[TestClient]:
-    with web_client(pg_archive.url) as c:
-        yield c
-
-
-def test_pg_a_page_stored_by_another_process_appears_on_the_next_request(pg_client: TestClient,
-                                                                          pg_archive: WebArchive) -> None:
-    client, archive = pg_client, pg_archive
-    run = runs(archive.url)[0]
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_pg_a_page_stored_by_another_process_appears_on_the_next_request(client: TestClient,
+                                                                          web_archive: WebArchive) -> None:
+    run = runs(web_archive.url)[0]
     etag, again = revalidated(client, "/search", {"q": QUANTUM})
     assert again.status_code == 304
-    in_another_process(f"from tests.test_web_cache import heartbeat; heartbeat({archive.url!r}, {run})")
+    in_another_process(f"from tests.test_web_cache import heartbeat; heartbeat({web_archive.url!r}, {run})")
     # a heartbeat changes nothing a cached page shows: the page is still current
     assert client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag}).status_code == 304
     in_another_process(f"from tests.test_web_cache import store_quantum_article; "
-                       f"store_quantum_article({archive.url!r})")
+                       f"store_quantum_article({web_archive.url!r})")
     changed = client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag})
     assert changed.status_code == 200 and "시험 환경 개방" in changed.text
 
 
-def test_pg_a_commit_to_another_database_keeps_the_cache(pg_client: TestClient, tmp_path: Path) -> None:
-    etag, again = revalidated(pg_client, "/search", {"q": QUANTUM})
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_pg_a_commit_to_another_database_keeps_the_cache(client: TestClient, tmp_path: Path) -> None:
+    etag, again = revalidated(client, "/search", {"q": QUANTUM})
     assert again.status_code == 304
     with migrated_archive("postgresql", tmp_path, "other") as other:  # another archive, same server
         store_quantum_article(other)
-    again = pg_client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag})
+    again = client.get("/search", params={"q": QUANTUM}, headers={"if-none-match": etag})
     assert again.status_code == 304 and again.headers["etag"] == etag
 
 
-def test_revisions_and_run_updates_change_the_version(archive: WebArchive) -> None:
-    version = ArchiveVersion(read_only_url(archive.url))
+def test_revisions_and_run_updates_change_the_version(web_archive: WebArchive) -> None:
+    version = ArchiveVersion(read_only_url(web_archive.url))
     try:
         first = version.current()
         assert first is not None and version.current() == first
-        _revise(archive.url, archive.ids["wire"])
+        _revise(web_archive.url, web_archive.ids["wire"])
         revised = version.current()
         assert revised != first
-        run = runs(archive.url)[0]
-        with transaction(archive.url) as session:
+        run = runs(web_archive.url)[0]
+        with transaction(web_archive.url) as session:
             repo.update_run(session, run, counts={"stored": 20}, status="finished", finished=True)
         counted = version.current()
         assert counted != revised
-        with transaction(archive.url) as session:
+        with transaction(web_archive.url) as session:
             part = open_part(session, run, 4242, "worker-1")
         assert version.current() != counted
-        with transaction(archive.url) as session:
+        with transaction(web_archive.url) as session:
             record_part(session, part)  # the run's counters become its parts' sum
         parted = version.current()
-        if archive.url.startswith("postgresql"):  # SQLite's data_version moves with any commit
-            heartbeat(archive.url, run)
-            with transaction(archive.url) as session:
+        if web_archive.url.startswith("postgresql"):  # SQLite's data_version moves with any commit
+            heartbeat(web_archive.url, run)
+            with transaction(web_archive.url) as session:
                 record_part(session, part)  # the part's heartbeat, and the run's
             assert version.current() == parted
-        with transaction(archive.url) as session:
+        with transaction(web_archive.url) as session:
             record_part(session, part, counts={"fetched": 3})
         assert version.current() != parted
     finally:

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from storage import repository as repo
 from storage.db import transaction
 from storage.runparts import open_part, record_part
-from tests.test_web_api import archive, client  # noqa: F401 - the same archive and client fixtures
 from tests.web_archive import WebArchive
 
 
@@ -26,8 +25,8 @@ def distributed_run(db_url: str) -> int:
     return run
 
 
-def test_api_runs_lists_the_workers_of_a_distributed_run(client: TestClient, archive: WebArchive) -> None:  # noqa: F811
-    run = distributed_run(archive.url)
+def test_api_runs_lists_the_workers_of_a_distributed_run(client: TestClient, web_archive: WebArchive) -> None:
+    run = distributed_run(web_archive.url)
     runs = {r["id"]: r for r in client.get("/api/runs").json()["runs"]}
     parts = runs[run]["parts"]
     assert [(p["host"], p["pid"], p["status"]) for p in parts] == [("crawler-a", 4101, "finished"),
@@ -38,8 +37,8 @@ def test_api_runs_lists_the_workers_of_a_distributed_run(client: TestClient, arc
     assert all(r["parts"] == [] for r in runs.values() if r["id"] != run)  # runs of one process
 
 
-def test_runs_page_shows_the_workers_under_their_run(client: TestClient, archive: WebArchive) -> None:  # noqa: F811
-    run = distributed_run(archive.url)
+def test_runs_page_shows_the_workers_under_their_run(client: TestClient, web_archive: WebArchive) -> None:
+    run = distributed_run(web_archive.url)
     page = client.get("/runs")
     assert page.status_code == 200
     table = html.unescape(page.text.split(f'<table class="parts" id="parts-{run}">')[1].split("</table>")[0])

@@ -31,7 +31,8 @@ def serving(db_url: str, timeout: float = 60) -> Iterator[str]:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"newsarchive serve exited {process.returncode}: {process.stderr.read()}")
+                said = process.stderr.read() if process.stderr is not None else ""
+                raise AssertionError(f"newsarchive serve exited {process.returncode}: {said}")
             try:
                 with urllib.request.urlopen(f"{base}/api/runs?limit=1", timeout=5):
                     break

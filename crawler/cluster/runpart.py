@@ -16,10 +16,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy.orm import Session
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from crawler import dbfailure, runstats
+from crawler import dbfailure
 from crawler.cluster import redisfailure
 from crawler.cluster.finish import abandon_crawl, finish_crawl, live_workers, redis_ms
 from crawler.cluster.keys import CrawlKeys, connect
@@ -72,12 +73,11 @@ class ClusterRunExtension(CrawlRunExtension):
         super().flush()
         self._beat()
 
-    def _record(self, **final: Any) -> None:
-        if self.part_id is None or self.crawler.stats is None:
-            return
-        counts, reasons = runstats.snapshot(self.crawler.stats)
-        with transaction(self.db_url) as session:
-            record_part(session, self.part_id, counts=counts, reasons=reasons, **final)
+    def _row(self) -> int | None:
+        return self.part_id
+
+    def _write(self, session: Session, row: int, **values: Any) -> None:
+        record_part(session, row, **values)
 
     def outcome(self, spider: Spider, reason: str) -> tuple[str, str]:
         """The part's own outcome; the listings are judged for the whole crawl when it ends."""

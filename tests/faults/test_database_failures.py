@@ -103,6 +103,7 @@ def test_a_table_locked_by_another_session_ends_the_crawl_failed_in_one_line(
 def test_terminated_connections_end_the_crawl_failed_in_one_line(pg_url: str, blocker: Connection,
                                                                   site: RunningSite) -> None:
     database = make_url(pg_url).database
+    assert database is not None
     blocker.execute(text("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE"))
     proc = start_crawl(pg_url, site)
     wait_for_a_blocked_statement(database)
@@ -119,6 +120,7 @@ def test_terminated_connections_end_the_crawl_failed_in_one_line(pg_url: str, bl
 def test_a_database_dropped_mid_crawl_is_reported_in_one_line(pg_url: str, blocker: Connection,
                                                               site: RunningSite) -> None:
     database = make_url(pg_url).database
+    assert database is not None
     blocker.execute(text("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE"))
     proc = start_crawl(pg_url, site)
     wait_for_a_blocked_statement(database)
