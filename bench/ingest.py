@@ -4,15 +4,18 @@
     python bench/ingest.py --n 6000 --procs 1 3 6 --db postgresql
 
 The articles are the synthetic news of bench/dedup.py (bench/dedup_corpus.py: base stories, their
-near-duplicate variants and unrelated articles on the same topics, from real Korean sentences), each
-with one or two ministries and a real page of the test corpus around its body as the raw html (so that
+near-duplicate variants and unrelated articles on the same topics, from real Korean sentences), each with
+one or two ministries and a real page of the test corpus around its body as the raw html (so that
 compressing it costs what a real page costs). They are stored as the crawl's workers store them:
-pipelines.ingest.store_all on batches of --batch pages whose extraction and fingerprint were done before
-(by the extraction worker, in a crawl). The batches are dealt round-robin to --procs processes, which
-start together on a fresh archive; articles/s is all articles over the wall time until the last process
-ends. The lock figures are storage.locktime's: each transaction's hold (from taking the writer lock to the
-end of its commit) divided by its articles. Every run checks that each article was stored once or found a
-duplicate, and reports the clusters made.
+pipelines.ingest.store_all on batches of --batch pages as pipelines.extract_stage.judge hands them on,
+extracted, fingerprinted and made ready to insert (pipelines.store.make_ready: the raw page compressed,
+the search index entry), all of which the extraction worker does before, on any
+machine, untimed here. With --unprepared, store_all makes them itself (before taking the writer lock), as
+for pages judged by other code; that is what this bench timed before 2026-12-03 noon. The batches are
+dealt round-robin to --procs processes, which start together on a fresh archive; articles/s is all
+articles over the wall time until the last process ends. The lock figures are storage.locktime's: each
+transaction's hold (from taking the writer lock to the end of its commit) divided by its articles. Every
+run checks that each article was stored once or found a duplicate, and reports the clusters made.
 
 PostgreSQL: a database of its own on $NEWSARCHIVE_BENCH_PG_URL's server (default the local one), dropped
 after. SQLite: a file in a temporary directory.
@@ -37,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.dedup_corpus import TODAY, Synthetic, build  # noqa: E402
@@ -48,6 +51,7 @@ from crawler.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from pipelines.neardup import fingerprint_of  # noqa: E402
+from pipelines.store import make_ready  # noqa: E402
 from storage import locktime  # noqa: E402
 from storage.db import check_connection, get_engine, migrate  # noqa: E402
 from storage.models import Article, ClusterMember, Duplicate  # noqa: E402
@@ -83,17 +87,42 @@ def _page(item: Synthetic, template: str, at: int, ministries: list[str]) -> tup
     return page, record
 
 
+def made_ready(work: list[Batch], dialect: str | None) -> None:
+    """What the extraction worker hands on for an archive of this dialect (None: nothing beyond the
+    fingerprint, --unprepared)."""
+    for _, judged in work:
+        for item in judged:
+            item.ready = make_ready(item, dialect) if dialect else None
+
+
+def _server_cpu(pids: Sequence[int]) -> float | None:
+    """Seconds of CPU the server processes of these connections used so far (a server on this machine)."""
+    if not pids:
+        return None
+    try:
+        return sum(int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) for pid in pids) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _store(url: str, mine: Sequence[Batch], ready: Any, start: Any, results: Any) -> None:
     """One storing process: its batches, one write transaction each, once every process is ready."""
-    get_engine(url).dispose(close=False)  # the parent's pooled connections are not this process's
+    engine = get_engine(url)
+    engine.dispose(close=False)  # the parent's pooled connections are not this process's
+    pids: list[int] = []
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", lambda dbapi, _: pids.append(dbapi.info.backend_pid))
     check_connection(url)
     locktime.clear()
     ready.wait()
     start.wait()
+    client, server = time.process_time(), _server_cpu(pids)
     counts: Counter[str] = Counter()
     for pages, judged in mine:
         counts.update(outcome.counter for outcome in store_all(pages, judged, Policy(url)))
-    results.put((time.perf_counter(), dict(counts), locktime.holds()))
+    server_after = _server_cpu(pids)
+    results.put((time.perf_counter(), dict(counts), locktime.holds(), time.process_time() - client,
+                 server_after - server if server is not None and server_after is not None else None))
 
 
 def run(url: str, work: list[Batch], procs: int) -> dict[str, Any]:
@@ -109,11 +138,15 @@ def run(url: str, work: list[Batch], procs: int) -> dict[str, Any]:
     started = time.perf_counter()
     start.wait()
     finished, counts, holds = [], Counter[str](), []
+    client = 0.0
+    server: float | None = 0.0  # None: the server's processes could not be read
     for _ in workers:
-        end, counted, kept = results.get(timeout=3600)
+        end, counted, kept, client_cpu, server_cpu = results.get(timeout=3600)
         finished.append(end)
         counts.update(counted)
         holds += kept
+        client += client_cpu
+        server = server + server_cpu if server is not None and server_cpu is not None else None
     for worker in workers:
         worker.join()
     wall = max(finished) - started
@@ -126,7 +159,8 @@ def run(url: str, work: list[Batch], procs: int) -> dict[str, Any]:
         raise SystemExit(f"error: {articles} articles gave {stored} stored and {duplicates} duplicates "
                          f"(counted {dict(counts)})")
     return {"rate": articles / wall, "wall": wall, "lock": locktime.summarise(holds), "stored": stored,
-            "duplicates": duplicates, "clustered": clustered}
+            "duplicates": duplicates, "clustered": clustered, "client_ms": client / articles * 1000,
+            "server_ms": server / articles * 1000 if server is not None else None}
 
 
 @contextmanager
@@ -160,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=MAX_BATCH, help=f"pages per transaction (default {MAX_BATCH})")
     parser.add_argument("--db", nargs="+", choices=sorted(NAMES), default=["postgresql", "sqlite"])
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--unprepared", action="store_true",
+                        help="store_all compresses the pages and makes the search entries (timed)")
     args = parser.parse_args(argv)
     if args.n < 100 or args.batch < 1 or min(args.procs) < 1:
         parser.error("--n must be >= 100, --batch and --procs >= 1")
@@ -168,15 +204,19 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(len(pages) for pages, _ in work)
     print(f"{total} articles in batches of {args.batch} (prepared and fingerprinted in "
           f"{time.perf_counter() - started:.0f} s); load average {os.getloadavg()[0]:.1f}")
+    print("pages compressed and search entries made by store_all (timed)" if args.unprepared else
+          "pages compressed and search entries made before, as the extraction worker does (untimed)")
     print(f"{'database':<12}{'procs':>6}{'articles/s':>12}{'lock p50 ms':>13}{'lock p95 ms':>13}"
-          f"{'lock busy':>11}{'stored':>8}{'dupl.':>7}{'clustered':>10}")
+          f"{'lock busy':>11}{'stored':>8}{'dupl.':>7}{'clustered':>10}{'CPU ms/article: client':>24}{'server':>8}")
     for backend in args.db:
+        made_ready(work, None if args.unprepared else backend)
         for procs in args.procs:
             with archive(backend) as url:
                 got = run(url, work, procs)
             lock = got["lock"]
             print(f"{NAMES[backend]:<12}{procs:>6}{got['rate']:>12.0f}{lock.p50_ms:>13.2f}{lock.p95_ms:>13.2f}"
-                  f"{lock.held_s / got['wall']:>10.0%}{got['stored']:>8}{got['duplicates']:>7}{got['clustered']:>10}",
+                  f"{lock.held_s / got['wall']:>10.0%}{got['stored']:>8}{got['duplicates']:>7}{got['clustered']:>10}"
+                  f"{got['client_ms']:>24.2f}{'' if got['server_ms'] is None else format(got['server_ms'], '.2f'):>8}",
                   flush=True)
     return 0
 

@@ -1,5 +1,5 @@
-"""Stage 1, pure: a fetched page becomes an article record and its fingerprint, or is rejected with a
-counted reason. Runs in the crawl's worker processes (pipelines/ingest.py)."""
+"""Stage 1, pure: a fetched page becomes an article record, its fingerprint and its rows ready to insert,
+or is rejected with a counted reason. Runs in the crawl's worker processes (pipelines/ingest.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from core.timewindow import KST
 from pipelines.extract import extract
 from pipelines.messages import ExtractedItem, Policy
 from pipelines.neardup import Fingerprint, fingerprint_of
+from pipelines.store import make_ready
+from storage.db import get_engine
 
 
 class Rejected(Exception):
@@ -71,4 +73,10 @@ def judge(page: PageItem, policy: Policy) -> ExtractedItem:
         raise Rejected(Kind.OUT_OF_WINDOW)
     if policy.requires_ministry and not article.ministries:
         raise Rejected(Kind.NO_MINISTRY)
-    return ExtractedItem(page, article, fingerprint)
+    item = ExtractedItem(page, article, fingerprint)
+    if not policy.revisit:  # a revisit compares an archived URL with its article instead of storing it anew
+        try:
+            item.ready = make_ready(item, get_engine(policy.db_url).dialect.name)
+        except Exception:  # noqa: BLE001 - storing makes it again and meets the error there, counted
+            item.ready = None
+    return item

@@ -74,9 +74,9 @@ def _record_listed_url(session: Session, page: PageItem, outcome: Outcome, polic
 
 
 def _prepare(judged: Sequence[ExtractedItem | Rejected], policy: Policy) -> list[NewArticle] | None:
-    """The batch's writes that need no database, made before the writer lock (pipelines.store.prepare);
-    None for a revisit (compared article by article) or when that failed (store_batch then tries again
-    and the article-by-article path decides)."""
+    """The batch's writes that need no database, made before the writer lock (pipelines.store.prepare;
+    judge made them already with each article); None for a revisit (compared article by article) or when
+    that failed (store_batch then tries again and the article-by-article path decides)."""
     if policy.revisit:
         return None
     extracted = [item for item in judged if isinstance(item, ExtractedItem)]

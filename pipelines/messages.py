@@ -15,6 +15,7 @@ from core.timewindow import Window
 
 if TYPE_CHECKING:
     from pipelines.neardup import Fingerprint
+    from storage.bulk import NewArticle
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,13 @@ class Outcome:
 
 @dataclass
 class ExtractedItem:
-    """A page that became an article; carries the raw page and the body's fingerprint on to storage."""
+    """A page that became an article; carries the raw page, the body's fingerprint and the article's
+    rows made ready to insert (pipelines.store.make_ready) on to storage."""
 
     page: PageItem
     article: Article
     fingerprint: Fingerprint | None = None
+    ready: NewArticle | None = None
 
     @property
     def url(self) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.article import normalise_body
 from core.timewindow import KST
-from storage import clusters
+from storage import clusters, fingerprints
 
 SHINGLE_CHARS = 4
 NUM_PERM = 64
@@ -175,7 +175,7 @@ def fingerprint(session: Session, article_id: int, body: str, published_at: date
     fingerprint. `made` is the body's fingerprint when it was computed already (by the extraction worker)."""
     made = made or fingerprint_of(body)
     if replace:
-        clusters.delete_fingerprint(session, article_id)
+        fingerprints.delete_fingerprint(session, article_id)
     _store_fingerprints(session, [(article_id, published_at, made)])
     return made
 
@@ -183,7 +183,7 @@ def fingerprint(session: Session, article_id: int, body: str, published_at: date
 def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
     for article_id, _, fingerprint_ in made:
         _recent.put(session, article_id, fingerprint_.shingles)
-    clusters.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
+    fingerprints.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
                                         for article_id, published_at, f in made])
 
 
@@ -193,9 +193,9 @@ def best_match(session: Session, article_id: int, made: Fingerprint,
     if made.size < MIN_SHINGLES:
         return None
     day = day_number(published_at)
-    bands = _Bands(clusters.band_rows(session, made.keys, _window(day)))
+    bands = _Bands(fingerprints.band_rows(session, made.keys, _window(day)))
     candidates = bands.ranked(made, day, exclude=article_id)
-    return _closest(session, made, candidates, clusters.signatures(session, candidates))
+    return _closest(session, made, candidates, fingerprints.signatures(session, candidates))
 
 
 def assign(session: Session, article_id: int, body: str, published_at: datetime | None,
@@ -211,14 +211,13 @@ def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Finge
     archive is read before the batch's own fingerprints are written: those are known here already."""
     judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
               if made.size >= MIN_SHINGLES]
-    bands = _Bands(clusters.band_pairs(session, {(day, key) for _, center, made in judged
-                                                 for day in _window(center) for key in made.keys}))
+    bands = _Bands(fingerprints.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS))
     batch = {article_id: (day_number(published_at), made) for article_id, published_at, made in new}
     bands.add([(article_id, day, key) for article_id, (day, made) in batch.items() for key in set(made.keys)])
     ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)
               for article_id, day, made in judged}
     candidates = sorted({c for found in ranked.values() for c in found})
-    stored = clusters.signatures(session, [c for c in candidates if c not in batch])
+    stored = fingerprints.signatures(session, [c for c in candidates if c not in batch])
     stored.update({c: (batch[c][1].size, batch[c][1].signature) for c in candidates
                    if c in batch and batch[c][1].signature})
     _store_fingerprints(session, new)
@@ -267,7 +266,7 @@ def _closest(session: Session, made: Fingerprint, candidates: Sequence[int],
                  or estimated_overlap(made.size, made.signature, *stored[cand_id]) >= SCREEN]
     known = {cand_id: _recent.get(session, cand_id) for cand_id in plausible}
     missing = [cand_id for cand_id, cached in known.items() if cached is None]
-    for cand_id, body in clusters.bodies(session, missing).items():
+    for cand_id, body in fingerprints.bodies(session, missing).items():
         known[cand_id] = frozenset(shingles(body))
     best: tuple[int, float] | None = None
     for cand_id, other in known.items():

@@ -49,14 +49,23 @@ def store(session: Session, item: ExtractedItem, policy: Policy) -> Stored:
     return _store_all(session, [item], policy.run_id)[0]
 
 
+def make_ready(item: ExtractedItem, dialect: str) -> bulk.NewArticle:
+    """What store_batch writes of the item that needs no database (compressed page, search index entry;
+    the fingerprint too when missing), for an archive of this dialect. The extraction
+    worker makes it with the article (extract_stage.judge): it is CPU work that any machine can do, and
+    none of it has to wait for the archive's writer lock."""
+    if item.fingerprint is None:
+        item.fingerprint = neardup.fingerprint_of(item.article.body)
+    page = item.page
+    return bulk.prepare(dialect, item.article, page.html, page.encoding, page.etag, page.last_modified,
+                        page.listed_at, page.ministries)
+
+
 def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticle]:
-    """What store_batch writes of each item that needs no database (compressed page, search index entry,
-    fingerprint): made before the writer lock is taken."""
-    for item in items:
-        if item.fingerprint is None:
-            item.fingerprint = neardup.fingerprint_of(item.article.body)
-    return [bulk.prepare(dialect, item.article, item.page.html, item.page.encoding, item.page.etag,
-                         item.page.last_modified, item.page.listed_at, item.page.ministries) for item in items]
+    """make_ready of every item, unless the extraction worker made it already (for this very article
+    record: an item given another record since is made ready again): before the writer lock."""
+    return [item.ready if item.ready is not None and item.ready.record is item.article else make_ready(item, dialect)
+            for item in items]
 
 
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,
@@ -74,7 +83,7 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
         prepared = prepare(items, session.connection().dialect.name)
     ready = {id(item): made for item, made in zip(items, prepared, strict=True)}
     articles = [item.article for item in items]
-    archived = repository.known_urls(session, [a.canonical_url for a in articles], include_rejected=False)
+    archived = repository.known_urls(session.connection(), [a.canonical_url for a in articles], include_rejected=False)
     stored = {content_hash: Original(*found) for content_hash, found in
               bulk.originals_by_hash(session, {a.content_hash for a in articles}).items()}
     verdicts: list[Verdict] = []

@@ -4,19 +4,22 @@ article cost more than extracting the article did (bench/crawl.py). Functions ta
 commit: callers own transactions.
 
 What needs no database is done before the writer lock is taken (`prepare`): the raw page's compression
-and the article's search index entry (storage/search/entries.py). Inside the lock only the decisions and
-the inserts remain (bench/ingest.py measures the hold)."""
+and the article's search index entry (storage/search/entries.py). The crawl's extraction workers make
+them with the article (pipelines.extract_stage.judge), so that inside the lock only the decisions and the
+inserts remain (bench/ingest.py measures the hold)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.article import Article as ArticleRecord
+from storage import bulk_pg
 from storage.models import Article, ArticleMinistry, ArticleValidator, Duplicate, RawPage
 from storage.repository import article_values, compress_html, utcnow
 from storage.search import entries
@@ -50,9 +53,14 @@ def originals_by_hash(session: Session, hashes: Collection[str]) -> dict[str, tu
     """content hash -> (id, canonical URL) of the archived article with that normalised body."""
     if not hashes:
         return {}
-    rows = session.execute(select(Article.content_hash, Article.id, Article.canonical_url)
-                           .where(Article.content_hash.in_(sorted(hashes))))
-    return {row.content_hash: (row.id, row.canonical_url) for row in rows}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        found = bulk_pg.originals(connection, hashes)
+    else:
+        query = select(Article.content_hash, Article.id, Article.canonical_url).where(
+            Article.content_hash.in_(sorted(hashes)))
+        found = [(row.content_hash, row.id, row.canonical_url) for row in connection.execute(query)]
+    return {content_hash: (article_id, url) for content_hash, article_id, url in found}
 
 
 def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None) -> list[int]:
@@ -68,14 +76,17 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
     else:
         entries.prime([item.search for item in new])
     try:
-        ids = list(connection.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), values))
+        ids = (bulk_pg.insert_articles(connection, values) if postgres else
+               list(connection.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), values)))
     finally:
         if not postgres:
             entries.forget()
     if postgres:
         entries.insert_pg(connection, [(article_id, item.search) for article_id, item in zip(ids, new, strict=True)])
         entries.skip_trigger(connection, False)
-    raw, ministries, validators = [], [], []
+    raw: list[dict[str, Any]] = []
+    ministries: list[dict[str, Any]] = []
+    validators: list[dict[str, Any]] = []
     for article_id, item, row in zip(ids, new, values, strict=True):
         fetched = row["fetched_at"]
         raw.append({"article_id": article_id, "html_zlib": item.html_zlib,
@@ -86,6 +97,11 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
         validators.append({"article_id": article_id, "etag": item.etag, "last_modified": item.last_modified,
                            "checked_at": fetched})
     connection.execute(insert(RawPage), raw)
+    if postgres:
+        bulk_pg.insert_ministries(connection, [(m["article_id"], m["ministry"]) for m in ministries])
+        bulk_pg.insert_validators(connection, [(v["article_id"], v["etag"], v["last_modified"], v["checked_at"])
+                                               for v in validators])
+        return ids
     if ministries:
         connection.execute(insert(ArticleMinistry), ministries)
     connection.execute(insert(ArticleValidator), validators)

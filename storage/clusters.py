@@ -1,102 +1,24 @@
-"""Queries for story clusters, LSH bands, revisions and HTTP validators. Functions take a Session and
-never commit: callers own transactions."""
+"""Queries for story clusters, revisions and HTTP validators (the LSH bands: storage/fingerprints.py).
+Functions take a Session and never commit: callers own transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
     Article,
-    ArticleBand,
     ArticleRevision,
-    ArticleSignature,
     ArticleValidator,
     ClusterMember,
     StoryCluster,
 )
 from storage.repository import utcnow
-
-# --- bands ----------------------------------------------------------------------------------------
-
-_PG_BANDS = text("INSERT INTO article_bands (day, band_hash, article_id) SELECT * FROM "
-                 "unnest(CAST(:days AS integer[]), CAST(:keys AS bigint[]), CAST(:ids AS integer[]))")
-
-
-def add_fingerprints(session: Session, rows: Sequence[tuple[int, int, Sequence[int], int, bytes]]) -> None:
-    """Bands and signatures of several articles: (article id, day, band keys, shingle count, MinHash
-    values); an empty signature is not stored. One multi-row statement per table."""
-    bands = [{"band_hash": key, "day": day, "article_id": article_id}
-             for article_id, day, keys, _, _ in rows for key in sorted(set(keys))]
-    signatures = [{"article_id": article_id, "shingles": size, "minhash": minhash}
-                  for article_id, _, _, size, minhash in rows if minhash]
-    connection = session.connection()
-    if bands and connection.dialect.name == "postgresql":
-        # three arrays, one statement: a row-per-row executemany of 32 bands per article cost more than
-        # everything else the writer lock covers
-        connection.execute(_PG_BANDS, {"days": [b["day"] for b in bands], "keys": [b["band_hash"] for b in bands],
-                                       "ids": [b["article_id"] for b in bands]})
-    elif bands:
-        connection.execute(insert(ArticleBand), bands)
-    if signatures:
-        connection.execute(insert(ArticleSignature), signatures)
-
-
-def delete_fingerprint(session: Session, article_id: int) -> None:
-    """The article's bands and signature, before a revised body is fingerprinted again."""
-    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
-
-
-def band_rows(session: Session, keys: Collection[int], days: Collection[int]) -> list[tuple[int, int, int]]:
-    """(article id, day, band hash) of every stored band with one of these keys on one of these days."""
-    if not keys or not days:
-        return []
-    # Days as a list, not a range: (day, band_hash) pairs are then direct look-ups in the primary key.
-    query = select(ArticleBand.article_id, ArticleBand.day, ArticleBand.band_hash).where(
-        ArticleBand.day.in_(sorted(set(days))), ArticleBand.band_hash.in_(sorted(set(keys))))
-    return [(row.article_id, row.day, row.band_hash) for row in session.execute(query)]
-
-
-_PG_BAND_PAIRS = text("SELECT b.article_id, b.day, b.band_hash FROM article_bands AS b JOIN "
-                      "unnest(CAST(:days AS integer[]), CAST(:keys AS bigint[])) AS q(day, band_hash) "
-                      "ON b.day = q.day AND b.band_hash = q.band_hash")
-
-
-def band_pairs(session: Session, pairs: Collection[tuple[int, int]]) -> list[tuple[int, int, int]]:
-    """band_rows for exactly these (day, band hash) pairs: on PostgreSQL one look-up per pair, where the
-    days and keys of a whole batch crossed are five times as many (SQLite: band_rows, then filtered)."""
-    if not pairs:
-        return []
-    if session.connection().dialect.name != "postgresql":
-        wanted = set(pairs)
-        return [row for row in band_rows(session, {key for _, key in wanted}, {day for day, _ in wanted})
-                if (row[1], row[2]) in wanted]
-    ordered = sorted(set(pairs))
-    rows = session.execute(_PG_BAND_PAIRS, {"days": [day for day, _ in ordered], "keys": [key for _, key in ordered]})
-    return [(row.article_id, row.day, row.band_hash) for row in rows]
-
-
-def signatures(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[int, bytes]]:
-    """article id -> (shingle count, MinHash values) for those that have one."""
-    if not article_ids:
-        return {}
-    rows = session.execute(select(ArticleSignature.article_id, ArticleSignature.shingles,
-                                  ArticleSignature.minhash).where(ArticleSignature.article_id.in_(article_ids)))
-    return {row.article_id: (row.shingles, row.minhash) for row in rows}
-
-
-def bodies(session: Session, article_ids: Sequence[int]) -> dict[int, str]:
-    if not article_ids:
-        return {}
-    rows = session.execute(select(Article.id, Article.body).where(Article.id.in_(article_ids)))
-    return {row.id: row.body for row in rows}
-
 
 # --- clusters -------------------------------------------------------------------------------------
 
@@ -119,9 +41,11 @@ def link_all(session: Session, matches: Sequence[tuple[int, int, float]]) -> dic
     other would, but with one statement per table. Returns article id -> cluster id."""
     if not matches:
         return {}
+    connection = session.connection()  # Core statements: the ORM's execution cost more than they do
     others = sorted({other for _, other, _ in matches})
-    placed: dict[int, int] = dict(session.execute(  # article -> cluster id; a new cluster: -(its number)
-        select(ClusterMember.article_id, ClusterMember.cluster_id).where(ClusterMember.article_id.in_(others))).all())
+    placed: dict[int, int] = {  # article -> cluster id; a new cluster: -(its number)
+        row.article_id: row.cluster_id for row in connection.execute(
+            select(ClusterMember.article_id, ClusterMember.cluster_id).where(ClusterMember.article_id.in_(others)))}
     members: list[tuple[int, float]] = []
     founded = 0
     for article_id, other_id, score in matches:
@@ -131,13 +55,13 @@ def link_all(session: Session, matches: Sequence[tuple[int, int, float]]) -> dic
             members.append((other_id, 1.0))
         placed[article_id] = placed[other_id]
         members.append((article_id, score))
-    made = list(session.scalars(insert(StoryCluster).returning(StoryCluster.id, sort_by_parameter_order=True),
-                                [{"created_at": utcnow()}] * founded)) if founded else []
+    made = list(connection.scalars(insert(StoryCluster).returning(StoryCluster.id, sort_by_parameter_order=True),
+                                   [{"created_at": utcnow()}] * founded)) if founded else []
     cluster_of = {article: made[-ref - 1] if ref < 0 else ref for article, ref in placed.items()}
     now = utcnow()
-    session.execute(insert(ClusterMember), [{"article_id": article, "cluster_id": cluster_of[article],
-                                             "similarity": round(similarity, 4), "joined_at": now}
-                                            for article, similarity in members])
+    connection.execute(insert(ClusterMember), [{"article_id": article, "cluster_id": cluster_of[article],
+                                                "similarity": round(similarity, 4), "joined_at": now}
+                                               for article, similarity in members])
     return {article_id: cluster_of[article_id] for article_id, _, _ in matches}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 import zlib
 from collections.abc import Collection, Iterator
+from copy import deepcopy
+from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,12 +78,16 @@ def add_article(session: Session, record: ArticleRecord, html: bytes, encoding: 
 ARTICLE_FIELDS = ("url", "canonical_url", "source", "title", "subtitle", "body", "authors", "section",
                   "images", "language", "ministries", "attachments", "content_hash")
 """Columns of `articles` copied as they are from the extracted record (the dates are converted)."""
+_LIST_FIELDS = ("authors", "images", "ministries", "attachments")
 
 
 def article_values(record: ArticleRecord) -> dict[str, Any]:
-    """The `articles` columns of an extracted record, for a new row or an updated one."""
-    data = record.to_dict()
-    values: dict[str, Any] = {key: data[key] for key in ARTICLE_FIELDS}
+    """The `articles` columns of an extracted record, for a new row or an updated one: what
+    record.to_dict() holds, without converting the whole record (it is done inside the writer lock)."""
+    values: dict[str, Any] = {key: getattr(record, key) for key in ARTICLE_FIELDS}
+    for key in _LIST_FIELDS:
+        values[key] = [asdict(item) if is_dataclass(item) and not isinstance(item, type) else deepcopy(item)
+                       for item in values[key]]
     values.update(published_at=record.published_at, modified_at=record.modified_at,
                   fetched_at=record.fetched_at or utcnow())
     return values

@@ -16,7 +16,7 @@ from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES
 from newsarchive.demo.site.content_korea_kr import RELEASES
 from pipelines import neardup
-from storage import clusters, repository
+from storage import clusters, fingerprints, repository
 from storage.db import alembic_config, migrate, transaction
 from storage.models import ArticleBand, ClusterMember
 from tests.crawl_helpers import REPO_ROOT
@@ -157,7 +157,7 @@ def test_bands_and_signatures_survive_the_migration_that_rekeyed_them(db_url: st
     def stored() -> tuple[int, int]:
         with transaction(db_url) as session:
             return (int(session.scalar(select(func.count()).select_from(ArticleBand)) or 0),
-                    len(clusters.signatures(session, [first])))
+                    len(fingerprints.signatures(session, [first])))
 
     bands, signatures = stored()
     assert bands > 0 and signatures == 1

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from storage.pg_arrays import int_array, text_array
 from storage.search.facets import BLOCK_IDS, FACET_MARK, facet_tokens
 from storage.search.schema import PG_TABLE
 from storage.search.tokens import bigram_text, pairs, tokens
@@ -138,9 +139,11 @@ def skip_trigger(conn: Connection, skip: bool) -> None:
 def insert_pg(conn: Connection, rows: Sequence[tuple[int, Entry]]) -> None:
     """The index rows of articles just inserted with the trigger standing aside."""
     if rows:
-        params: dict[str, Any] = {"ids": [i for i, _ in rows], "headings": [e.title[0] for _, e in rows],
-                                  "titles": [e.title[1] for _, e in rows],
-                                  "bodies": [e.body[1] for _, e in rows], "facets": [e.facets for _, e in rows],
-                                  "pairs": [e.pairs for _, e in rows]}
+        params: dict[str, Any] = {"ids": int_array(i for i, _ in rows),
+                                  "headings": text_array(e.title[0] for _, e in rows),
+                                  "titles": text_array(e.title[1] for _, e in rows),
+                                  "bodies": text_array(e.body[1] for _, e in rows),
+                                  "facets": text_array(e.facets for _, e in rows),
+                                  "pairs": text_array(e.pairs for _, e in rows)}
         conn.execute(_PG_INSERT, params)
 
