@@ -46,7 +46,7 @@ def insert_articles(connection: Connection, values: Sequence[dict[str, Any]]) ->
     params: dict[str, str] = {column: text_array(row[column] for row in values) for column in _TEXT}
     params.update({column: text_array(_time(row[column]) for row in values) for column in _TIMES})
     params.update({column: text_array(json.dumps(row[column]) for row in values) for column in _JSON})
-    params["run_id"] = "{" + ",".join("NULL" if row["run_id"] is None else str(row["run_id"]) for row in values) + "}"
+    params["run_id"] = int_array(row["run_id"] for row in values)
     ids = {row.canonical_url: row.id for row in connection.execute(_ARTICLES, params)}
     return [ids[row["canonical_url"]] for row in values]
 

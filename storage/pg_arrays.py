@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-def int_array(values: Iterable[int]) -> str:
-    return "{" + ",".join(map(str, values)) + "}"
+def int_array(values: Iterable[int | None]) -> str:
+    """None is NULL."""
+    return "{" + ",".join(["NULL" if value is None else str(value) for value in values]) + "}"
 
 
 def text_array(values: Iterable[str | None]) -> str:
