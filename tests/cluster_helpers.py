@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import transaction
 from storage.models import CrawlRun
 from tests.crawl_helpers import REPO_ROOT, kst_today, newsarchive
+from tests.forked_cli import ForkedProcess
 from tests.web_server import free_port
 
 DELAY = 0.25  # the crawl's promise per domain: a request every 0.25 s at most ...
@@ -47,16 +47,14 @@ def seed(db_url: str, site: RunningSite, redis_url: str, prefix: str, since: dat
 
 
 def start_workers(count: int, db_url: str, redis_url: str, prefix: str = "newsarchive",
-                  idle_seconds: float = 2) -> list[subprocess.Popen[str]]:
+                  idle_seconds: float = 2) -> list[ForkedProcess]:
     env = {**os.environ, "PYTHONPATH": REPO_ROOT}
     env.pop("NEWSARCHIVE_MIRROR", None)
-    return [subprocess.Popen([sys.executable, "-m", "newsarchive", "worker", "--redis", redis_url, "--db", db_url,
-                              "--prefix", prefix, "--idle-seconds", str(idle_seconds)],
-                             env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(count)]
+    return [ForkedProcess(["worker", "--redis", redis_url, "--db", db_url, "--prefix", prefix, "--idle-seconds",
+                           str(idle_seconds)], env) for _ in range(count)]
 
 
-def finish(workers: list[subprocess.Popen[str]], timeout: float = 180) -> list[tuple[int, str]]:
+def finish(workers: list[ForkedProcess], timeout: float = 180) -> list[tuple[int, str]]:
     """(exit status, stderr) of each worker; a worker still running after `timeout` fails the test."""
     results = []
     for worker in workers:
@@ -66,7 +64,7 @@ def finish(workers: list[subprocess.Popen[str]], timeout: float = 180) -> list[t
             for other in workers:
                 other.kill()
             raise AssertionError(f"worker {worker.pid} still running after {timeout}s") from None
-        results.append((worker.returncode, err))
+        results.append((worker.wait(), err))
     return results
 
 

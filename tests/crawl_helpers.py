@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from core import urls
 from core.timewindow import KST
 from sites import registry
+from tests import forked_cli
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False", "--no-progress"]
@@ -28,16 +29,23 @@ def kst_today() -> date:
     return datetime.now(KST).date()
 
 
-def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 180,
-                check: bool = False) -> subprocess.CompletedProcess[str]:
+def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 180, check: bool = False,
+                cwd: str = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    """`python -m newsarchive ARGS` with this environment (and `env`; NEWSARCHIVE_MIRROR only if `env` has
+    it) in `cwd`: in this process for the IN_PROCESS commands, else forked from tests/zygote.py, else (a
+    different directory or interpreter settings) a new interpreter; NEWSARCHIVE_TEST_SUBPROCESS=1 runs
+    every command in a new interpreter."""
     full_env = {**os.environ, "PYTHONPATH": REPO_ROOT, **(env or {})}
     full_env.pop("NEWSARCHIVE_MIRROR", None) if env is None or "NEWSARCHIVE_MIRROR" not in env else None
+    own_process = bool(os.environ.get("NEWSARCHIVE_TEST_SUBPROCESS")) or cwd != REPO_ROOT
     in_this_process = bool(args) and args[0] in IN_PROCESS and "PYTHONPATH" not in (env or {})  # imports differ
-    if in_this_process and not os.environ.get("NEWSARCHIVE_TEST_SUBPROCESS"):
+    if in_this_process and not own_process:
         result = in_process(list(args), full_env)
+    elif not own_process and forked_cli.usable(full_env):
+        result = forked_cli.run(list(args), full_env, timeout)
     else:
         result = subprocess.run([sys.executable, "-m", "newsarchive", *args], capture_output=True, text=True,
-                                env=full_env, timeout=timeout, cwd=REPO_ROOT)
+                                env=full_env, timeout=timeout, cwd=cwd)
     if check and result.returncode != 0:
         raise AssertionError(f"newsarchive {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result
@@ -47,9 +55,9 @@ IN_PROCESS = {"search", "show", "runs", "export", "health", "reextract", "spider
 """Commands that neither crawl, serve nor schedule (they start no reactor, process or thread that outlives
 them): newsarchive() runs them in the test's own process, through the console script's own entry point
 (newsarchive.cli.main), because a new process spends half a second of CPU importing what this one has
-imported already, and the suite runs a hundred and fifty of them. Commands that crawl, serve or schedule run
-in a subprocess, as does a command given its own PYTHONPATH; NEWSARCHIVE_TEST_SUBPROCESS=1 runs every
-command in one."""
+imported already, and the suite runs a hundred and fifty of them. Commands that crawl, serve or schedule
+run in a process of their own, forked from tests/zygote.py (which has imported what a crawl imports), as
+does a command given its own PYTHONPATH."""
 
 
 def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -110,9 +118,11 @@ def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
 
 
 def forget_site_files() -> None:
-    """Drop what this process read of the site files (the registry, and the canonical-URL rules made of it)."""
+    """Drop what this process read of the site files: the registry, and the canonical-URL rules and the
+    spider classes (made when their module is imported) made of it."""
     registry.reload()
     urls._site_rules.cache_clear()
+    sys.modules.pop("crawler.spiders.registered", None)
 
 
 def _as_text(captured: io.BytesIO) -> str:

@@ -140,9 +140,9 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
             raws = session.scalar(select(func.count()).select_from(RawPage))
             assert articles == raws, "every stored article has its raw page: no half-written rows"
 
-        newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
+        again = newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
     with transaction(db_url) as session:
-        assert set(session.scalars(select(Article.canonical_url))) == expected
+        assert set(session.scalars(select(Article.canonical_url))) == expected, again.stderr[-3000:]
         runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
         assert [r.status for r in runs] == ["failed", "finished"]
         assert "gone" in runs[0].reason or "died" in runs[0].reason

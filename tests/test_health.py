@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from newsarchive.service.health import check_spider
 from newsarchive.service.timing import parse_cron, zone
 from storage.db import transaction
 from storage.repository import create_run, list_runs, update_run
+from tests.crawl_helpers import newsarchive
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 DAILY = "30 2 * * *"
@@ -81,8 +80,7 @@ def test_never_run_is_flagged(sqlite_url: str) -> None:
 def run_health(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "newsarchive.toml"
     config.write_text(f'[schedule.spiders]\netoday = "{DAILY}"\nkorea_kr = "0 3 * * *"\n', encoding="utf-8")
-    argv = [sys.executable, "-m", "newsarchive", "health", "--db", url, "--config", str(config), *extra]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    return newsarchive("health", "--db", url, "--config", str(config), *extra, timeout=60)
 
 
 def test_cli_exit_codes(db_url: str, tmp_path: Path) -> None:
@@ -104,8 +102,7 @@ def test_cli_exit_codes(db_url: str, tmp_path: Path) -> None:
 
 
 def test_cli_bad_config_is_one_line(sqlite_url: str, tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "newsarchive", "health", "--db", sqlite_url, "--config",
-                             str(tmp_path / "missing.toml")], capture_output=True, text=True, timeout=60)
+    result = newsarchive("health", "--db", sqlite_url, "--config", str(tmp_path / "missing.toml"), timeout=60)
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "config file not found" in result.stderr
 

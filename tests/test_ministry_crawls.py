@@ -3,9 +3,7 @@ archive rows are compared with the releases the sites publish (newsarchive/demo/
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -19,7 +17,7 @@ from newsarchive.demo.site_ministries.content import KST, MOIS, MSIT, Release, r
 from newsarchive.demo.site_ministries.pages import MOIS_BOARD, MSIT_BOARD, mois_article_path
 from storage.db import transaction
 from storage.models import Article, CrawlRun
-from tests.conftest import REPO_ROOT
+from tests.crawl_helpers import newsarchive
 
 TODAY = datetime.now(KST).date()
 
@@ -33,12 +31,8 @@ def site() -> Iterator[RunningSite]:
 
 def crawl(spider: str, db_url: str, site: RunningSite, since: date,
           until: date) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    env.pop("NEWSARCHIVE_MIRROR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "newsarchive", "crawl", spider, "--db", db_url, *site.mirror_args(),
-         "--since", since.isoformat(), "--until", until.isoformat(), "--no-progress"],
-        capture_output=True, text=True, timeout=180, env=env, cwd=REPO_ROOT)
+    return newsarchive("crawl", spider, "--db", db_url, *site.mirror_args(), "--since", since.isoformat(),
+                       "--until", until.isoformat(), "--no-progress")
 
 
 def article_url(release: Release) -> str:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 
 from storage.db import transaction
 from storage.repository import create_run, update_run
+from tests.crawl_helpers import newsarchive
 
 
 def runs_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newsarchive", "runs", "--db", url, *args],
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "250"})
+    return newsarchive("runs", "--db", url, *args, env={"COLUMNS": "250"}, timeout=60)
 
 
 def seed(url: str) -> list[int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from storage.db import transaction
 from storage.repository import list_runs
+from tests.crawl_helpers import newsarchive
 from tests.test_scheduler_launcher import STANDIN, wait_for
 
 
@@ -85,8 +86,7 @@ def test_sigterm_lets_a_crawl_finish_within_grace(sqlite_url: str, tmp_path: Pat
 def test_unknown_spider_is_one_error_line(sqlite_url: str, tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('[schedule.spiders]\nnosuchsite = "0 3 * * *"\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "newsarchive", "schedule", "--config", str(config),
-                             "--db", sqlite_url], capture_output=True, text=True, timeout=60)
+    result = newsarchive("schedule", "--config", str(config), "--db", sqlite_url, timeout=60)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: unknown spider 'nosuchsite' in [schedule.spiders]")
@@ -100,9 +100,8 @@ def test_list_shows_next_run_and_last_outcome(sqlite_url: str, tmp_path: Path) -
         run = create_run(session, "etoday")
         update_run(session, run.id, counts={"stored": 7}, status="finished", finished=True)
     config = write_config(tmp_path, "finish", grace=1, cron="30 2 * * *")
-    result = subprocess.run([sys.executable, "-m", "newsarchive", "schedule", "--list", "--config",
-                             str(config), "--db", sqlite_url], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "COLUMNS": "200"})
+    result = newsarchive("schedule", "--list", "--config", str(config), "--db", sqlite_url,
+                         env={"COLUMNS": "200"}, timeout=60)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.strip().startswith("etoday"))
     assert "30 2 * * *" in line and " 02:30 " in line and "finished" in line and " 7 " in line

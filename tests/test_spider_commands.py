@@ -6,24 +6,21 @@ import json
 import os
 import re
 import subprocess
-import sys
 import sysconfig
 from pathlib import Path
 
 from core.urls import canonical_url
 from sites.registry import load_site_file
 from tests.conftest import REPO_ROOT
+from tests.crawl_helpers import newsarchive
 
 FIXTURES = REPO_ROOT / "tests" / "spiders"
 
 
 def cli(*args: str, cwd: Path = REPO_ROOT, sites_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    env.pop("NEWSARCHIVE_SITES_DIR", None)
-    if sites_dir is not None:
-        env["NEWSARCHIVE_SITES_DIR"] = str(sites_dir)
-    return subprocess.run([sys.executable, "-m", "newsarchive", *args], capture_output=True, text=True,
-                          timeout=60, env=env, cwd=cwd)
+    assert "NEWSARCHIVE_SITES_DIR" not in os.environ
+    env = {"NEWSARCHIVE_SITES_DIR": str(sites_dir)} if sites_dir is not None else None
+    return newsarchive(*args, env=env, timeout=60, cwd=str(cwd))
 
 
 def test_new_spider_from_a_feed_writes_one_site_file_into_the_working_tree(tmp_path: Path) -> None:
