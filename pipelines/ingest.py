@@ -22,7 +22,7 @@ from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
 from pipelines.store import Stored, prepare, store, store_batch
-from storage import repository
+from storage import bulk_pg, repository
 from storage.bulk import NewArticle
 from storage.db import DatabaseError, get_engine, write_transaction
 from storage.faults import fatal_reason
@@ -43,12 +43,16 @@ def ingest(pages: Sequence[PageItem], policy: Policy) -> list[Outcome]:
 def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Rejected],
               policy: Policy) -> list[Outcome]:
     """Store the judged pages in one transaction; an outcome per page."""
+    reserved: list[int] = []
     try:
         prepared = _prepare(judged, policy)
-        with write_transaction(policy.db_url, len(pages)) as session:
-            outcomes = _batch_outcomes(session, judged, policy, prepared)
+        with write_transaction(policy.db_url, len(pages),
+                               lambda session: reserved.extend(_reserve(session, prepared))) as session:
+            outcomes = _batch_outcomes(session, judged, policy, prepared, reserved or None)
             if outcomes is None:
                 outcomes = [_outcome(session, item, policy) for item in judged]
+            if reserved:
+                bulk_pg.release(session.connection(), reserved)
             for page, outcome in zip(pages, outcomes, strict=True):
                 if outcome.dropped:
                     repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped,
@@ -87,8 +91,24 @@ def _prepare(judged: Sequence[ExtractedItem | Rejected], policy: Policy) -> list
         return None
 
 
+def _reserve(session: Session, prepared: Sequence[NewArticle] | None) -> list[int]:
+    """PostgreSQL, before the writer lock: ids for the prepared articles, their search index rows written
+    (storage.bulk_pg.reserve); none when there is nothing to reserve or that failed (the path under the lock
+    then writes the rows itself)."""
+    if not prepared or session.connection().dialect.name != "postgresql":
+        return []
+    try:
+        with session.begin_nested():
+            return bulk_pg.reserve(session.connection(), [made.search for made in prepared])
+    except Exception as exc:  # noqa: BLE001 - unless the database failed, the rows are written under the lock
+        if fatal_reason(exc) is not None:
+            raise
+        log.warning("writing the batch's search index rows failed (%s: %s)", type(exc).__name__, exc)
+        return []
+
+
 def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected], policy: Policy,
-                    prepared: Sequence[NewArticle] | None) -> list[Outcome] | None:
+                    prepared: Sequence[NewArticle] | None, reserved: Sequence[int] | None) -> list[Outcome] | None:
     """The whole batch in one savepoint (store_batch); None when that failed, and the caller then stores
     article by article, so that one bad article loses only itself."""
     if policy.revisit:
@@ -96,7 +116,7 @@ def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected]
     extracted = [item for item in judged if isinstance(item, ExtractedItem)]
     try:
         with session.begin_nested():
-            results = iter(store_batch(session, extracted, policy, prepared))
+            results = iter(store_batch(session, extracted, policy, prepared, reserved))
     except Exception as exc:  # unless the database failed, the article-by-article path decides per article
         if fatal_reason(exc) is not None:
             raise

@@ -205,16 +205,18 @@ def assign(session: Session, article_id: int, body: str, published_at: datetime 
 
 
 def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]]) -> list[Assignment]:
-    """`assign` for articles just stored: each is matched against the archive as it was before it (the
-    articles with smaller ids), exactly as if they were assigned one by one in id order, but the
-    fingerprints are written and the candidates read with one statement each for all of them. The
-    archive is read before the batch's own fingerprints are written: those are known here already."""
+    """`assign` for articles just stored: each is matched against the archive as it was before it (every
+    archived article, and the batch's articles with smaller ids), exactly as if they were assigned one by
+    one in id order, but the fingerprints are written and the candidates read with one statement each for
+    all of them. The archive is read before the batch's own fingerprints are written: those are known here
+    already. An archived article may have a larger id than the batch's (ids drawn before the writer lock,
+    storage.bulk_pg.reserve): it was stored before them all the same."""
     judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
               if made.size >= MIN_SHINGLES]
     bands = _Bands(fingerprints.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS))
     batch = {article_id: (day_number(published_at), made) for article_id, published_at, made in new}
     bands.add([(article_id, day, key) for article_id, (day, made) in batch.items() for key in set(made.keys)])
-    ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)
+    ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=(article_id, batch.keys()))
               for article_id, day, made in judged}
     candidates = sorted({c for found in ranked.values() for c in found})
     stored = fingerprints.signatures(session, [c for c in candidates if c not in batch])
@@ -247,12 +249,14 @@ class _Bands:
         for article_id, band_day, key in rows:
             self.by_key.setdefault(key, []).append((article_id, band_day))
 
-    def ranked(self, made: Fingerprint, day: int, exclude: int, below: int | None = None) -> list[int]:
+    def ranked(self, made: Fingerprint, day: int, exclude: int,
+               below: tuple[int, AbstractSet[int]] | None = None) -> list[int]:
         """The MAX_CANDIDATES articles sharing most bands with `made` within the window around `day`
-        (ties: lowest id first); with `below`, only articles stored before that id."""
+        (ties: lowest id first); with `below` (an id, a batch), none of the batch from that id on."""
         shared: Counter[int] = Counter(
             article_id for key in set(made.keys) for article_id, band_day in self.by_key.get(key, ())
-            if abs(band_day - day) <= WINDOW_DAYS and article_id != exclude and (below is None or article_id < below))
+            if abs(band_day - day) <= WINDOW_DAYS and article_id != exclude
+            and (below is None or article_id < below[0] or article_id not in below[1]))
         ordered = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
         return [article_id for article_id, _ in ordered[:MAX_CANDIDATES]]
 

@@ -69,19 +69,23 @@ def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticl
 
 
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,
-                prepared: Sequence[bulk.NewArticle] | None = None) -> list[Stored]:
+                prepared: Sequence[bulk.NewArticle] | None = None,
+                reserved: Sequence[int] | None = None) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
     batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits.
-    `prepared`: prepare(items) made before the lock (made here when not given)."""
+    `prepared`: prepare(items) made before the lock (made here when not given); `reserved` (PostgreSQL):
+    the ids storage.bulk_pg.reserve drew for them, with their index rows written, one per item."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
-    return _store_all(session, items, policy.run_id, prepared)
+    return _store_all(session, items, policy.run_id, prepared, reserved)
 
 
 def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | None,
-               prepared: Sequence[bulk.NewArticle] | None = None) -> list[Stored]:
+               prepared: Sequence[bulk.NewArticle] | None = None,
+               reserved: Sequence[int] | None = None) -> list[Stored]:
     if prepared is None:
         prepared = prepare(items, session.connection().dialect.name)
     ready = {id(item): made for item, made in zip(items, prepared, strict=True)}
+    drawn = None if reserved is None else {id(item): at for item, at in zip(items, reserved, strict=True)}
     articles = [item.article for item in items]
     archived = repository.known_urls(session.connection(), [a.canonical_url for a in articles], include_rejected=False)
     stored = {content_hash: Original(*found) for content_hash, found in
@@ -100,7 +104,8 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
         verdicts.append(Verdict.NEW)
         new.append(item)
         new_hashes.add(article.content_hash)
-    ids = bulk.add_articles(session, [ready[id(item)] for item in new], run_id)
+    ids = bulk.add_articles(session, [ready[id(item)] for item in new], run_id,
+                            None if drawn is None else [drawn[id(item)] for item in new])
     stored.update({item.article.content_hash: Original(article_id, item.article.canonical_url)
                    for item, article_id in zip(new, ids, strict=True)})
     bulk.add_duplicates(session, [(article, stored[article.content_hash].id)

@@ -63,9 +63,11 @@ def originals_by_hash(session: Session, hashes: Collection[str]) -> dict[str, tu
     return {content_hash: (article_id, url) for content_hash, article_id, url in found}
 
 
-def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None) -> list[int]:
+def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None,
+                 reserved: Sequence[int] | None = None) -> list[int]:
     """Insert the articles with their search index entries, ministries, compressed raw html and HTTP
-    validators; their ids, in order."""
+    validators; their ids, in order. PostgreSQL: `reserved`, the articles' ids drawn by bulk_pg.reserve,
+    which wrote their index rows already."""
     if not new:
         return []
     connection = session.connection()
@@ -76,13 +78,15 @@ def add_articles(session: Session, new: Sequence[NewArticle], run_id: int | None
     else:
         entries.prime([item.search for item in new])
     try:
-        ids = (bulk_pg.insert_articles(connection, values) if postgres else
+        ids = (bulk_pg.insert_articles(connection, values, reserved) if postgres else
                list(connection.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), values)))
     finally:
         if not postgres:
             entries.forget()
     if postgres:
-        entries.insert_pg(connection, [(article_id, item.search) for article_id, item in zip(ids, new, strict=True)])
+        if reserved is None:
+            entries.insert_pg(connection, [(article_id, item.search)
+                                           for article_id, item in zip(ids, new, strict=True)])
         entries.skip_trigger(connection, False)
     raw: list[dict[str, Any]] = []
     ministries: list[dict[str, Any]] = []

@@ -1,0 +1,108 @@
+"""PostgreSQL: a batch's search index rows are written before its writer takes the writer lock, under ids
+drawn then (storage.bulk_pg.reserve). Another writer may store in between, under larger ids: dedup and
+clustering must still judge each batch against everything stored before it, and the rows of articles not
+stored must not outlive the transaction."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from alembic import command
+from sqlalchemy import func, select, text
+
+from pipelines.extract_stage import Rejected, judge
+from pipelines.ingest import store_all
+from pipelines.messages import ExtractedItem, Outcome, Policy
+from pipelines.store import store_batch
+from storage.db import WRITER_LOCK, alembic_config, migrate, transaction
+from storage.models import Article, ClusterMember
+from storage.search.api import search
+from storage.search.schema import PG_TABLE
+from storage.search.schema_deferred import FOREIGN_KEY
+from tests.test_ingest import BASE, _page
+
+pytestmark = pytest.mark.postgres
+
+
+def _extracted(pages: list, policy: Policy) -> list[ExtractedItem]:
+    judged = [judge(page, policy) for page in pages]
+    assert all(isinstance(item, ExtractedItem) for item in judged)
+    return judged  # type: ignore[return-value]
+
+
+def _wait_for_lock_waiter(url: str) -> None:
+    with transaction(url) as session:
+        for _ in range(500):
+            if session.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")):
+                return
+            time.sleep(0.01)
+    raise AssertionError("the other writer never waited for the writer lock")
+
+
+def test_a_writer_storing_between_anothers_reservation_and_its_lock(pg_url: str) -> None:
+    policy = Policy(pg_url)
+    # the first writer: a story, a trimmed copy of another story, and a page the second writer stores
+    first_pages = [_page(0, 501), _page(1, 502, slice(0, -1)), _page(2, 503)]
+    first: list[ExtractedItem | Rejected] = list(_extracted(first_pages, policy))
+    second = _extracted([_page(1, 601), _page(2, 503)], policy)
+    outcomes: list[list[Outcome]] = []
+    with transaction(pg_url) as session:  # the second writer holds the lock while the first reserves
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        worker = threading.Thread(target=lambda: outcomes.append(store_all(first_pages, first, policy)))
+        worker.start()
+        _wait_for_lock_waiter(pg_url)
+        stored = store_batch(session, second, policy)
+        assert [s.verdict.value for s in stored] == ["new", "new"]
+    worker.join(timeout=60)
+    assert [(o.counter, o.reason) for o in outcomes[0]] == [
+        ("stored", None), ("stored", "near-duplicate"), ("skipped", "archived")]
+    with transaction(pg_url) as session:
+        ids = {row.canonical_url: row.id for row in session.execute(select(Article.canonical_url, Article.id))}
+        assert ids[f"{BASE}501"] < ids[f"{BASE}601"]  # drawn before the second writer stored
+        clusters = {row.article_id: row.cluster_id
+                    for row in session.execute(select(ClusterMember.article_id, ClusterMember.cluster_id))}
+        assert clusters.keys() == {ids[f"{BASE}502"], ids[f"{BASE}601"]}
+        assert clusters[ids[f"{BASE}502"]] == clusters[ids[f"{BASE}601"]]
+        rows = sorted(session.scalars(text(f"SELECT article_id FROM {PG_TABLE}")))
+        assert rows == sorted(ids.values())  # the archived page's reserved row is gone
+    title = first[0].article.title if isinstance(first[0], ExtractedItem) else ""
+    assert ids[f"{BASE}501"] in {hit.id for hit in search(pg_url, f'"{title}"')}
+
+
+def test_a_batch_stored_again_article_by_article_leaves_no_reserved_rows(pg_url: str) -> None:
+    pages = [_page(0, 701), _page(1, 702), _page(2, 703)]
+    policy = Policy(pg_url)
+    judged: list[ExtractedItem | Rejected] = list(_extracted(pages, policy))
+    refused = judged[1]
+    assert isinstance(refused, ExtractedItem)
+    refused.article.title = None  # type: ignore[assignment]  # articles.title is NOT NULL: the batch fails
+    assert [o.counter for o in store_all(pages, judged, policy)] == ["stored", "failed", "stored"]
+    with transaction(pg_url) as session:
+        stored = set(session.scalars(select(Article.id)))
+        assert len(stored) == 2
+        assert set(session.scalars(text(f"SELECT article_id FROM {PG_TABLE}"))) == stored
+        assert session.scalar(select(func.count()).select_from(ClusterMember)) == 0
+
+
+def _deferrable(url: str) -> tuple[bool, bool]:
+    with transaction(url) as session:
+        row = session.execute(text("SELECT condeferrable, condeferred FROM pg_constraint WHERE conname = :name"),
+                              {"name": FOREIGN_KEY}).one()
+    return row.condeferrable, row.condeferred
+
+
+def test_migration_0015_makes_the_index_rows_foreign_key_deferrable(pg_url: str) -> None:
+    assert _deferrable(pg_url) == (True, False)  # checked at once unless a transaction defers it
+    command.downgrade(alembic_config(pg_url), "0014")
+    assert _deferrable(pg_url) == (False, False)
+    pages = [_page(0, 801), _page(1, 802)]
+    policy = Policy(pg_url)
+    # at 0014 the rows cannot be written first: they are written under the lock, as before
+    assert [o.counter for o in store_all(pages, list(_extracted(pages, policy)), policy)] == ["stored", "stored"]
+    migrate(pg_url)
+    assert _deferrable(pg_url) == (True, False)
+    with transaction(pg_url) as session:
+        assert sorted(session.scalars(text(f"SELECT article_id FROM {PG_TABLE}"))) == sorted(
+            session.scalars(select(Article.id)))
