@@ -22,8 +22,8 @@ from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
 from pipelines.store import Stored, prepare, store, store_batch
-from storage import bulk_pg, repository
-from storage.bulk import NewArticle
+from storage import repository
+from storage.bulk import NewArticle, Reserved, release, reserve
 from storage.db import DatabaseError, get_engine, write_transaction
 from storage.faults import fatal_reason
 
@@ -43,7 +43,7 @@ def ingest(pages: Sequence[PageItem], policy: Policy) -> list[Outcome]:
 def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Rejected],
               policy: Policy) -> list[Outcome]:
     """Store the judged pages in one transaction; an outcome per page."""
-    reserved: list[int] = []
+    reserved: list[Reserved] = []
     try:
         prepared = _prepare(judged, policy)
         with write_transaction(policy.db_url, len(pages),
@@ -52,7 +52,7 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
             if outcomes is None:
                 outcomes = [_outcome(session, item, policy) for item in judged]
             if reserved:
-                bulk_pg.release(session.connection(), reserved)
+                release(session, reserved)
             for page, outcome in zip(pages, outcomes, strict=True):
                 if outcome.dropped:
                     repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped,
@@ -91,24 +91,25 @@ def _prepare(judged: Sequence[ExtractedItem | Rejected], policy: Policy) -> list
         return None
 
 
-def _reserve(session: Session, prepared: Sequence[NewArticle] | None) -> list[int]:
-    """PostgreSQL, before the writer lock: ids for the prepared articles, their search index rows written
-    (storage.bulk_pg.reserve); none when there is nothing to reserve or that failed (the path under the lock
-    then writes the rows itself)."""
+def _reserve(session: Session, prepared: Sequence[NewArticle] | None) -> list[Reserved]:
+    """PostgreSQL, before the writer lock: ids for the prepared articles, with the rows that are theirs
+    alone written (storage.bulk.reserve); none when there is nothing to reserve or that failed (the path
+    under the lock then writes the rows itself)."""
     if not prepared or session.connection().dialect.name != "postgresql":
         return []
     try:
         with session.begin_nested():
-            return bulk_pg.reserve(session.connection(), [made.search for made in prepared])
+            return reserve(session, prepared)
     except Exception as exc:  # noqa: BLE001 - unless the database failed, the rows are written under the lock
         if fatal_reason(exc) is not None:
             raise
-        log.warning("writing the batch's search index rows failed (%s: %s)", type(exc).__name__, exc)
+        log.warning("writing the batch's rows before the writer lock failed (%s: %s)", type(exc).__name__, exc)
         return []
 
 
 def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected], policy: Policy,
-                    prepared: Sequence[NewArticle] | None, reserved: Sequence[int] | None) -> list[Outcome] | None:
+                    prepared: Sequence[NewArticle] | None,
+                    reserved: Sequence[Reserved] | None) -> list[Outcome] | None:
     """The whole batch in one savepoint (store_batch); None when that failed, and the caller then stores
     article by article, so that one bad article loses only itself."""
     if policy.revisit:

@@ -70,18 +70,18 @@ def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticl
 
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,
                 prepared: Sequence[bulk.NewArticle] | None = None,
-                reserved: Sequence[int] | None = None) -> list[Stored]:
+                reserved: Sequence[bulk.Reserved] | None = None) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
     batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits.
     `prepared`: prepare(items) made before the lock (made here when not given); `reserved` (PostgreSQL):
-    the ids storage.bulk_pg.reserve drew for them, with their index rows written, one per item."""
+    what storage.bulk.reserve drew and wrote for them before the lock, one per item."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
     return _store_all(session, items, policy.run_id, prepared, reserved)
 
 
 def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | None,
                prepared: Sequence[bulk.NewArticle] | None = None,
-               reserved: Sequence[int] | None = None) -> list[Stored]:
+               reserved: Sequence[bulk.Reserved] | None = None) -> list[Stored]:
     if prepared is None:
         prepared = prepare(items, session.connection().dialect.name)
     ready = {id(item): made for item, made in zip(items, prepared, strict=True)}

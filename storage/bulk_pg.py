@@ -13,9 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from storage.pg_arrays import int_array, text_array
-from storage.search import entries
-from storage.search.schema import PG_TABLE
-from storage.search.schema_deferred import FOREIGN_KEY
+from storage.search import schema_deferred
 
 _TEXT = ("canonical_url", "url", "source", "title", "subtitle", "body", "section", "language", "content_hash")
 _TIMES = ("published_at", "modified_at", "fetched_at")
@@ -29,8 +27,14 @@ _ARTICLES = text(f"INSERT INTO articles ({_COLUMNS}, run_id) SELECT * FROM unnes
 _ARTICLES_AT = text(f"INSERT INTO articles (id, {_COLUMNS}, run_id) SELECT * FROM unnest(CAST(:id AS integer[]), "
                     f"{_ARRAYS}, CAST(:run_id AS integer[])) RETURNING id, canonical_url")
 _DRAW_IDS = text("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, :n)")
-_UNUSED = text(f"DELETE FROM {PG_TABLE} AS s WHERE s.article_id = ANY(CAST(:ids AS integer[])) "
-               "AND NOT EXISTS (SELECT FROM articles AS a WHERE a.id = s.article_id)")
+# the rows of the ids no article took, in every table bulk.reserve writes
+_UNUSED = text(" ".join([
+    "WITH gone AS (SELECT u.id FROM unnest(CAST(:ids AS integer[])) AS u(id)"
+    " WHERE NOT EXISTS (SELECT FROM articles AS a WHERE a.id = u.id))",
+    *(f", d{n} AS (DELETE FROM {table} WHERE article_id IN (SELECT id FROM gone))"
+      for n, table in enumerate(schema_deferred.TABLES)),
+    "SELECT count(*) FROM gone"]))
+
 _ORIGINALS = text("SELECT content_hash, id, canonical_url FROM articles "
                   "WHERE content_hash = ANY(CAST(:hashes AS text[]))")
 _MINISTRIES = text("INSERT INTO article_ministries (article_id, ministry) "
@@ -51,7 +55,7 @@ def _time(value: datetime | None) -> str | None:
 def insert_articles(connection: Connection, values: Sequence[dict[str, Any]],
                     at: Sequence[int] | None = None) -> list[int]:
     """`articles` rows (storage.repository.article_values and run_id, canonical URLs distinct); their ids,
-    in order: `at` (ids drawn by `reserve`) or the sequence's next. JSON columns get the text SQLAlchemy's
+    in order: `at` (ids drawn by `draw_ids`) or the sequence's next. JSON columns get the text SQLAlchemy's
     JSON type would have written (json.dumps)."""
     params: dict[str, str] = {column: text_array(row[column] for row in values) for column in _TEXT}
     params.update({column: text_array(_time(row[column]) for row in values) for column in _TIMES})
@@ -63,23 +67,15 @@ def insert_articles(connection: Connection, values: Sequence[dict[str, Any]],
     return [ids[row["canonical_url"]] for row in values]
 
 
-def reserve(connection: Connection, made: Sequence[entries.Entry]) -> list[int]:
-    """Before the writer lock: draw an article id for each entry, in order, and write its search index row
-    (the tsvectors and their GIN entries: the costliest rows of a new article, and no other writer reads
-    them). The articles stored are then inserted under these ids (insert_articles `at`), and `release`
-    deletes the rows of those that were not; the rows' foreign key is checked at COMMIT (migration 0015).
-
-    Ids are drawn before the lock, so two writers' ids need not follow the order in which they store:
-    an article may be stored after another with a larger id (pipelines.neardup.assign_all allows for it)."""
-    connection.execute(text(f"SET CONSTRAINTS {FOREIGN_KEY} DEFERRED"))
-    ids = sorted(connection.scalars(_DRAW_IDS, {"n": len(made)}))
-    entries.insert_pg(connection, list(zip(ids, made, strict=True)))
-    return ids
+def draw_ids(connection: Connection, n: int) -> list[int]:
+    """`n` article ids from the sequence, ascending, for an article's own rows written before the article
+    (bulk.reserve); their foreign keys (DEFERRABLE, migration 0015) are checked at COMMIT from now on."""
+    connection.execute(text(f"SET CONSTRAINTS {', '.join(schema_deferred.FOREIGN_KEYS)} DEFERRED"))
+    return sorted(connection.scalars(_DRAW_IDS, {"n": n}))
 
 
 def release(connection: Connection, ids: Sequence[int]) -> None:
-    """Delete the index rows `reserve` wrote for ids that no stored article took (an archived URL, a
-    duplicate, a batch stored again article by article)."""
+    """Delete the own rows (bulk.reserve) written under ids that no article took."""
     if ids:
         connection.execute(_UNUSED, {"ids": int_array(ids)})
 

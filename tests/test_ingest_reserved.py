@@ -1,7 +1,7 @@
-"""PostgreSQL: a batch's search index rows are written before its writer takes the writer lock, under ids
-drawn then (storage.bulk_pg.reserve). Another writer may store in between, under larger ids: dedup and
-clustering must still judge each batch against everything stored before it, and the rows of articles not
-stored must not outlive the transaction."""
+"""PostgreSQL: a batch's search index rows, raw pages, ministries and validators are written before its
+writer takes the writer lock, under ids drawn then (storage.bulk.reserve). Another writer may store in
+between, under larger ids: dedup and clustering must still judge each batch against everything stored
+before it, and the rows of articles not stored must not outlive the transaction."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from pipelines.store import store_batch
 from storage.db import WRITER_LOCK, alembic_config, migrate, transaction
 from storage.models import Article, ClusterMember
 from storage.search.api import search
-from storage.search.schema import PG_TABLE
-from storage.search.schema_deferred import FOREIGN_KEY
+from storage.search.schema_deferred import FOREIGN_KEYS, TABLES
 from tests.test_ingest import BASE, _page
 
 pytestmark = pytest.mark.postgres
@@ -30,6 +29,15 @@ def _extracted(pages: list, policy: Policy) -> list[ExtractedItem]:
     judged = [judge(page, policy) for page in pages]
     assert all(isinstance(item, ExtractedItem) for item in judged)
     return judged  # type: ignore[return-value]
+
+
+def _own_rows(url: str) -> dict[str, list[int]]:
+    """The articles' ids, and the article ids of each table of their own rows."""
+    with transaction(url) as session:
+        found = {table: sorted(session.scalars(text(f"SELECT DISTINCT article_id FROM {table}")))
+                 for table in TABLES}
+        found["articles"] = sorted(session.scalars(select(Article.id)))
+    return found
 
 
 def _wait_for_lock_waiter(url: str) -> None:
@@ -65,8 +73,8 @@ def test_a_writer_storing_between_anothers_reservation_and_its_lock(pg_url: str)
                     for row in session.execute(select(ClusterMember.article_id, ClusterMember.cluster_id))}
         assert clusters.keys() == {ids[f"{BASE}502"], ids[f"{BASE}601"]}
         assert clusters[ids[f"{BASE}502"]] == clusters[ids[f"{BASE}601"]]
-        rows = sorted(session.scalars(text(f"SELECT article_id FROM {PG_TABLE}")))
-        assert rows == sorted(ids.values())  # the archived page's reserved row is gone
+    own = _own_rows(pg_url)  # the archived page's reserved rows are gone
+    assert own == {table: sorted(ids.values()) for table in own}
     title = first[0].article.title if isinstance(first[0], ExtractedItem) else ""
     assert ids[f"{BASE}501"] in {hit.id for hit in search(pg_url, f'"{title}"')}
 
@@ -79,30 +87,29 @@ def test_a_batch_stored_again_article_by_article_leaves_no_reserved_rows(pg_url:
     assert isinstance(refused, ExtractedItem)
     refused.article.title = None  # type: ignore[assignment]  # articles.title is NOT NULL: the batch fails
     assert [o.counter for o in store_all(pages, judged, policy)] == ["stored", "failed", "stored"]
+    own = _own_rows(pg_url)
+    assert len(own["articles"]) == 2 and own == {table: own["articles"] for table in own}
     with transaction(pg_url) as session:
-        stored = set(session.scalars(select(Article.id)))
-        assert len(stored) == 2
-        assert set(session.scalars(text(f"SELECT article_id FROM {PG_TABLE}"))) == stored
         assert session.scalar(select(func.count()).select_from(ClusterMember)) == 0
 
 
-def _deferrable(url: str) -> tuple[bool, bool]:
+def _deferrable(url: str) -> set[tuple[bool, bool]]:
     with transaction(url) as session:
-        row = session.execute(text("SELECT condeferrable, condeferred FROM pg_constraint WHERE conname = :name"),
-                              {"name": FOREIGN_KEY}).one()
-    return row.condeferrable, row.condeferred
+        rows = session.execute(text("SELECT condeferrable, condeferred FROM pg_constraint WHERE conname = ANY(:names)"),
+                               {"names": list(FOREIGN_KEYS)}).all()
+    assert len(rows) == len(FOREIGN_KEYS)
+    return {(row.condeferrable, row.condeferred) for row in rows}
 
 
-def test_migration_0015_makes_the_index_rows_foreign_key_deferrable(pg_url: str) -> None:
-    assert _deferrable(pg_url) == (True, False)  # checked at once unless a transaction defers it
+def test_migration_0015_makes_the_own_rows_foreign_keys_deferrable(pg_url: str) -> None:
+    assert _deferrable(pg_url) == {(True, False)}  # checked at once unless a transaction defers them
     command.downgrade(alembic_config(pg_url), "0014")
-    assert _deferrable(pg_url) == (False, False)
+    assert _deferrable(pg_url) == {(False, False)}
     pages = [_page(0, 801), _page(1, 802)]
     policy = Policy(pg_url)
     # at 0014 the rows cannot be written first: they are written under the lock, as before
     assert [o.counter for o in store_all(pages, list(_extracted(pages, policy)), policy)] == ["stored", "stored"]
     migrate(pg_url)
-    assert _deferrable(pg_url) == (True, False)
-    with transaction(pg_url) as session:
-        assert sorted(session.scalars(text(f"SELECT article_id FROM {PG_TABLE}"))) == sorted(
-            session.scalars(select(Article.id)))
+    assert _deferrable(pg_url) == {(True, False)}
+    own = _own_rows(pg_url)
+    assert len(own["articles"]) == 2 and own == {table: own["articles"] for table in own}

@@ -1,18 +1,22 @@
-"""DDL of migration 0015 (PostgreSQL only): an index row may be written before its article.
+"""DDL of migration 0015 (PostgreSQL only): an article's own rows may be written before the article.
 
-The crawl's store path writes a batch's index rows (the tsvectors and their GIN entries, the costliest
-rows of a new article) in its transaction before it takes the writer lock, under ids drawn from the
-articles' sequence, and the articles under those ids once the lock is held (storage/bulk_pg.py,
-`reserve`). The rows' foreign key on `articles` becomes DEFERRABLE (still INITIALLY IMMEDIATE, so every
-other write is checked as before); that transaction defers it, and it is checked at COMMIT, when the
-articles are there."""
+The crawl's store path writes a batch's search index rows (the tsvectors and their GIN entries, the
+costliest rows of a new article), raw pages, ministries and HTTP validators in its transaction before it
+takes the writer lock, under ids drawn from the articles' sequence, and the articles under those ids once
+the lock is held (storage/bulk.py, `reserve`). No other writer reads those tables to decide anything. Their
+foreign keys on `articles` become DEFERRABLE (still INITIALLY IMMEDIATE, so every other write is checked
+as before); that transaction defers them, and they are checked at COMMIT, when the articles are there."""
 
 from __future__ import annotations
 
 from storage.search.schema import PG_TABLE
 
-FOREIGN_KEY = f"{PG_TABLE}_article_id_fkey"
+TABLES = (PG_TABLE, "raw_pages", "article_ministries", "article_validators")
+"""The tables of an article's own rows, each with its foreign key `<table>_article_id_fkey`."""
 
-PG_UP = [f"ALTER TABLE {PG_TABLE} ALTER CONSTRAINT {FOREIGN_KEY} DEFERRABLE INITIALLY IMMEDIATE"]
+FOREIGN_KEYS = tuple(f"{table}_article_id_fkey" for table in TABLES)
 
-PG_DOWN = [f"ALTER TABLE {PG_TABLE} ALTER CONSTRAINT {FOREIGN_KEY} NOT DEFERRABLE"]
+PG_UP = [f"ALTER TABLE {table} ALTER CONSTRAINT {table}_article_id_fkey DEFERRABLE INITIALLY IMMEDIATE"
+         for table in TABLES]
+
+PG_DOWN = [f"ALTER TABLE {table} ALTER CONSTRAINT {table}_article_id_fkey NOT DEFERRABLE" for table in TABLES]
