@@ -21,9 +21,9 @@ from pipelines import revisions
 from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
-from pipelines.store import Stored, prepare, store, store_batch
+from pipelines.store import Stored, prepare, reserve, store, store_batch
 from storage import repository
-from storage.bulk import NewArticle, Reserved, release, reserve
+from storage.bulk import NewArticle, Reserved, release
 from storage.db import DatabaseError, get_engine, write_transaction
 from storage.faults import fatal_reason
 
@@ -47,12 +47,12 @@ def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Reject
     try:
         prepared = _prepare(judged, policy)
         with write_transaction(policy.db_url, len(pages),
-                               lambda session: reserved.extend(_reserve(session, prepared))) as session:
+                               lambda session: reserved.extend(_reserve(session, judged, prepared))) as session:
             outcomes = _batch_outcomes(session, judged, policy, prepared, reserved or None)
+            if reserved:  # before the article-by-article path, whose band look-ups would read them
+                release(session, reserved)
             if outcomes is None:
                 outcomes = [_outcome(session, item, policy) for item in judged]
-            if reserved:
-                release(session, reserved)
             for page, outcome in zip(pages, outcomes, strict=True):
                 if outcome.dropped:
                     repository.record_rejection(session, policy.run_id, canonical_url(page.url), outcome.dropped,
@@ -91,15 +91,15 @@ def _prepare(judged: Sequence[ExtractedItem | Rejected], policy: Policy) -> list
         return None
 
 
-def _reserve(session: Session, prepared: Sequence[NewArticle] | None) -> list[Reserved]:
-    """PostgreSQL, before the writer lock: ids for the prepared articles, with the rows that are theirs
-    alone written (storage.bulk.reserve); none when there is nothing to reserve or that failed (the path
-    under the lock then writes the rows itself)."""
+def _reserve(session: Session, judged: Sequence[ExtractedItem | Rejected],
+             prepared: Sequence[NewArticle] | None) -> list[Reserved]:
+    """PostgreSQL, before the writer lock: pipelines.store.reserve for the prepared articles; none when there
+    is nothing to reserve or that failed (the path under the lock then writes the rows itself)."""
     if not prepared or session.connection().dialect.name != "postgresql":
         return []
     try:
         with session.begin_nested():
-            return reserve(session, prepared)
+            return reserve(session, [item for item in judged if isinstance(item, ExtractedItem)], prepared)
     except Exception as exc:  # noqa: BLE001 - unless the database failed, the rows are written under the lock
         if fatal_reason(exc) is not None:
             raise

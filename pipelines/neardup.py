@@ -180,11 +180,11 @@ def fingerprint(session: Session, article_id: int, body: str, published_at: date
     return made
 
 
-def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]],
+                        written: AbstractSet[int] = frozenset()) -> None:
     for article_id, _, fingerprint_ in made:
         _recent.put(session, article_id, fingerprint_.shingles)
-    fingerprints.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
-                                        for article_id, published_at, f in made])
+    _add_fingerprints(session, [new for new in made if new[0] not in written])
 
 
 def best_match(session: Session, article_id: int, made: Fingerprint,
@@ -204,16 +204,31 @@ def assign(session: Session, article_id: int, body: str, published_at: datetime 
     return assign_all(session, [(article_id, published_at, made or fingerprint_of(body))])[0]
 
 
-def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]]) -> list[Assignment]:
+def write_ahead(session: Session, drawn: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+    """Before the writer lock: the bands and signatures of articles under ids drawn for them
+    (storage.bulk.reserve), not yet stored, perhaps never; assign_all is then told their ids."""
+    _add_fingerprints(session, drawn)
+
+
+def _add_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+    fingerprints.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
+                                            for article_id, published_at, f in made])
+
+
+def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]],
+               written: AbstractSet[int] = frozenset()) -> list[Assignment]:
     """`assign` for articles just stored: each is matched against the archive as it was before it (every
     archived article, and the batch's articles with smaller ids), exactly as if they were assigned one by
     one in id order, but the fingerprints are written and the candidates read with one statement each for
     all of them. The archive is read before the batch's own fingerprints are written: those are known here
     already. An archived article may have a larger id than the batch's (ids drawn before the writer lock,
-    storage.bulk_pg.reserve): it was stored before them all the same."""
+    storage.bulk.reserve): it was stored before them all the same. `written`: ids whose fingerprints
+    write_ahead wrote in this transaction (the batch's, and of pages found not to be new): left out of
+    what is read of the archive, and not written again."""
     judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
               if made.size >= MIN_SHINGLES]
-    bands = _Bands(fingerprints.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS))
+    read = fingerprints.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS)
+    bands = _Bands([row for row in read if row[0] not in written])
     batch = {article_id: (day_number(published_at), made) for article_id, published_at, made in new}
     bands.add([(article_id, day, key) for article_id, (day, made) in batch.items() for key in set(made.keys)])
     ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=(article_id, batch.keys()))
@@ -222,7 +237,7 @@ def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Finge
     stored = fingerprints.signatures(session, [c for c in candidates if c not in batch])
     stored.update({c: (batch[c][1].size, batch[c][1].signature) for c in candidates
                    if c in batch and batch[c][1].signature})
-    _store_fingerprints(session, new)
+    _store_fingerprints(session, new, written)
     matches = []
     for article_id, _, made in sorted(judged, key=lambda new_article: new_article[0]):
         match = _closest(session, made, ranked[article_id], stored)

@@ -68,13 +68,27 @@ def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticl
             for item in items]
 
 
+def reserve(session: Session, items: Sequence[ExtractedItem], prepared: Sequence[bulk.NewArticle]
+            ) -> list[bulk.Reserved]:
+    """PostgreSQL, before the writer lock: ids for the prepared items, with the rows that are theirs alone
+    written under them (storage.bulk.reserve) and their fingerprints (neardup.write_ahead); store_batch is
+    then given them, and storage.bulk.release deletes what no stored article took."""
+    drawn = bulk.reserve(session, prepared)
+    for item in items:
+        if item.fingerprint is None:
+            item.fingerprint = neardup.fingerprint_of(item.article.body)
+    neardup.write_ahead(session, [(made.id, item.article.published_at, item.fingerprint)
+                                  for made, item in zip(drawn, items, strict=True) if item.fingerprint])
+    return drawn
+
+
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,
                 prepared: Sequence[bulk.NewArticle] | None = None,
                 reserved: Sequence[bulk.Reserved] | None = None) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
     batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits.
     `prepared`: prepare(items) made before the lock (made here when not given); `reserved` (PostgreSQL):
-    what storage.bulk.reserve drew and wrote for them before the lock, one per item."""
+    what `reserve` drew and wrote for them before the lock, one per item."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
     return _store_all(session, items, policy.run_id, prepared, reserved)
 
@@ -113,7 +127,7 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
                                   if verdict is Verdict.DUPLICATE], run_id)
     assigned = neardup.assign_all(session, [
         (article_id, item.article.published_at, item.fingerprint or neardup.fingerprint_of(item.article.body))
-        for item, article_id in zip(new, ids, strict=True)])
+        for item, article_id in zip(new, ids, strict=True)], {drawn.id for drawn in reserved or ()})
     details = iter("near-duplicate" if assignment.cluster_id is not None else None for assignment in assigned)
     return [Stored(verdict, next(details)) if verdict is Verdict.NEW
             else Stored(verdict, None, stored[article.content_hash] if verdict is Verdict.DUPLICATE else None)

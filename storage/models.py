@@ -207,8 +207,7 @@ class ArticleBand(Base):
 
     day: Mapped[int] = mapped_column(Integer, primary_key=True)
     band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True, index=True)
 
 
 class ArticleSignature(Base):
@@ -217,7 +216,7 @@ class ArticleSignature(Base):
 
     __tablename__ = "article_signatures"
 
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True)
     shingles: Mapped[int]
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
 

@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import func, select, text
 
 from pipelines.extract_stage import Rejected, judge
-from pipelines.ingest import store_all
+from pipelines.ingest import ingest, store_all
 from pipelines.messages import ExtractedItem, Outcome, Policy
 from pipelines.store import store_batch
 from storage.db import WRITER_LOCK, alembic_config, migrate, transaction
@@ -111,5 +111,18 @@ def test_migration_0015_makes_the_own_rows_foreign_keys_deferrable(pg_url: str) 
     assert [o.counter for o in store_all(pages, list(_extracted(pages, policy)), policy)] == ["stored", "stored"]
     migrate(pg_url)
     assert _deferrable(pg_url) == {(True, False)}
+    own = _own_rows(pg_url)
+    assert len(own["articles"]) == 2 and own == {table: own["articles"] for table in own}
+
+
+def test_fingerprints_written_ahead_for_pages_not_stored_are_no_candidates(pg_url: str) -> None:
+    """Ten copies of an article in its batch are duplicates, but their fingerprints were written before the
+    lock under ids drawn for them, sharing every band with it: they must not crowd its real near-duplicate
+    (a trimmed copy archived before, sharing fewer bands) out of its ten candidates."""
+    policy = Policy(pg_url)
+    assert [o.reason for o in ingest([_page(1, 901, slice(0, -1))], policy)] == [None]
+    outcomes = ingest([_page(1, 902)] + [_page(1, 910 + n) for n in range(10)], policy)
+    assert [(o.counter, o.reason) for o in outcomes][:2] == [("stored", "near-duplicate"), ("duplicates", None)]
+    assert [o.counter for o in outcomes].count("duplicates") == 10
     own = _own_rows(pg_url)
     assert len(own["articles"]) == 2 and own == {table: own["articles"] for table in own}
