@@ -184,7 +184,7 @@ def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | N
                         written: AbstractSet[int] = frozenset()) -> None:
     for article_id, _, fingerprint_ in made:
         _recent.put(session, article_id, fingerprint_.shingles)
-    _add_fingerprints(session, [new for new in made if new[0] not in written])
+    write_ahead(session, [new for new in made if new[0] not in written])
 
 
 def best_match(session: Session, article_id: int, made: Fingerprint,
@@ -204,13 +204,10 @@ def assign(session: Session, article_id: int, body: str, published_at: datetime 
     return assign_all(session, [(article_id, published_at, made or fingerprint_of(body))])[0]
 
 
-def write_ahead(session: Session, drawn: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
-    """Before the writer lock: the bands and signatures of articles under ids drawn for them
-    (storage.bulk.reserve), not yet stored, perhaps never; assign_all is then told their ids."""
-    _add_fingerprints(session, drawn)
-
-
-def _add_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+def write_ahead(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+    """Bands and signatures of (article id, publication time, fingerprint). pipelines.store.reserve writes
+    them before the writer lock, under ids drawn for articles not stored yet (perhaps never), and then
+    tells assign_all those ids."""
     fingerprints.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
                                             for article_id, published_at, f in made])
 

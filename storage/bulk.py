@@ -6,9 +6,9 @@ commit: callers own transactions.
 What needs no database is done before the writer lock is taken (`prepare`): the raw page's compression
 and the article's search index entry (storage/search/entries.py). The crawl's extraction workers make
 them with the article (pipelines.extract_stage.judge), so that inside the lock only the decisions and the
-inserts remain (bench/ingest.py measures the hold). On PostgreSQL the rows that are an article's own and
-that no other writer reads are written before the lock too (`reserve`), leaving to the lock the articles
-and what dedup and clustering read."""
+inserts remain (bench/ingest.py measures the hold). On PostgreSQL the rows that are an article's own are
+written before the lock too, under ids drawn then (`reserve`; pipelines.store.reserve adds the
+fingerprints), leaving to the lock the decisions, the articles and the clusters."""
 
 from __future__ import annotations
 
@@ -108,10 +108,11 @@ class Reserved(NamedTuple):
 
 def reserve(session: Session, new: Sequence[NewArticle]) -> list[Reserved]:
     """PostgreSQL, before the writer lock: draw an article id for each article, in order, and write under
-    it the rows that are the article's own and that no other writer reads (schema_deferred.TABLES): the
-    search index row (the tsvectors with their TOAST and GIN entries: the costliest of a new article), the
-    raw page, ministries and validators. add_articles is then given these (`reserved`) for the articles
-    stored, and `release` deletes the rows of the others; the foreign keys are checked at COMMIT.
+    it the rows that are the article's own and that no writer reads to decide anything: the search index
+    row (the tsvectors with their TOAST and GIN entries: the costliest of a new article), the raw page,
+    ministries and validators (the fingerprints: pipelines.store.reserve). add_articles is then given these
+    (`reserved`) for the articles stored, and `release` deletes the rows of the others in every table of
+    schema_deferred.TABLES; the foreign keys are checked at COMMIT.
 
     The ids are drawn before the lock, so two writers' ids need not follow the order in which they store:
     an article may be stored after another with a larger id (pipelines.neardup.assign_all allows for it)."""
@@ -124,8 +125,8 @@ def reserve(session: Session, new: Sequence[NewArticle]) -> list[Reserved]:
 
 
 def release(session: Session, reserved: Sequence[Reserved]) -> None:
-    """Delete the rows `reserve` wrote under ids that no article took (an archived URL, a duplicate, a
-    batch stored again article by article)."""
+    """Delete the rows written under ids that no article took (an archived URL, a duplicate, a batch
+    stored again article by article)."""
     bulk_pg.release(session.connection(), [drawn.id for drawn in reserved])
 
 

@@ -27,7 +27,7 @@ _ARTICLES = text(f"INSERT INTO articles ({_COLUMNS}, run_id) SELECT * FROM unnes
 _ARTICLES_AT = text(f"INSERT INTO articles (id, {_COLUMNS}, run_id) SELECT * FROM unnest(CAST(:id AS integer[]), "
                     f"{_ARRAYS}, CAST(:run_id AS integer[])) RETURNING id, canonical_url")
 _DRAW_IDS = text("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, :n)")
-# the rows of the ids no article took, in every table bulk.reserve writes
+# the rows of the ids no article took, in every table written before the lock (bulk.reserve)
 _UNUSED = text(" ".join([
     "WITH gone AS (SELECT u.id FROM unnest(CAST(:ids AS integer[])) AS u(id)"
     " WHERE NOT EXISTS (SELECT FROM articles AS a WHERE a.id = u.id))",
@@ -75,7 +75,7 @@ def draw_ids(connection: Connection, n: int) -> list[int]:
 
 
 def release(connection: Connection, ids: Sequence[int]) -> None:
-    """Delete the own rows (bulk.reserve) written under ids that no article took."""
+    """Delete the rows written before the lock (bulk.reserve) under ids that no article took."""
     if ids:
         connection.execute(_UNUSED, {"ids": int_array(ids)})
 
