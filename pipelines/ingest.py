@@ -21,9 +21,9 @@ from pipelines import revisions
 from pipelines.dedup import Verdict
 from pipelines.extract_stage import Rejected, judge
 from pipelines.messages import ExtractedItem, Outcome, Policy
-from pipelines.store import Stored, prepare, store, store_batch
+from pipelines.store import Stored, prepare, reserve, store, store_batch
 from storage import repository
-from storage.bulk import NewArticle
+from storage.bulk import NewArticle, Reserved, release
 from storage.db import DatabaseError, get_engine, write_transaction
 from storage.faults import fatal_reason
 
@@ -43,10 +43,14 @@ def ingest(pages: Sequence[PageItem], policy: Policy) -> list[Outcome]:
 def store_all(pages: Sequence[PageItem], judged: Sequence[ExtractedItem | Rejected],
               policy: Policy) -> list[Outcome]:
     """Store the judged pages in one transaction; an outcome per page."""
+    reserved: list[Reserved] = []
     try:
         prepared = _prepare(judged, policy)
-        with write_transaction(policy.db_url, len(pages)) as session:
-            outcomes = _batch_outcomes(session, judged, policy, prepared)
+        with write_transaction(policy.db_url, len(pages),
+                               lambda session: reserved.extend(_reserve(session, judged, prepared))) as session:
+            outcomes = _batch_outcomes(session, judged, policy, prepared, reserved or None)
+            if reserved:  # before the article-by-article path, whose band look-ups would read them
+                release(session, reserved)
             if outcomes is None:
                 outcomes = [_outcome(session, item, policy) for item in judged]
             for page, outcome in zip(pages, outcomes, strict=True):
@@ -87,8 +91,25 @@ def _prepare(judged: Sequence[ExtractedItem | Rejected], policy: Policy) -> list
         return None
 
 
+def _reserve(session: Session, judged: Sequence[ExtractedItem | Rejected],
+             prepared: Sequence[NewArticle] | None) -> list[Reserved]:
+    """PostgreSQL, before the writer lock: pipelines.store.reserve for the prepared articles; none when there
+    is nothing to reserve or that failed (the path under the lock then writes the rows itself)."""
+    if not prepared or session.connection().dialect.name != "postgresql":
+        return []
+    try:
+        with session.begin_nested():
+            return reserve(session, [item for item in judged if isinstance(item, ExtractedItem)], prepared)
+    except Exception as exc:  # noqa: BLE001 - unless the database failed, the rows are written under the lock
+        if fatal_reason(exc) is not None:
+            raise
+        log.warning("writing the batch's rows before the writer lock failed (%s: %s)", type(exc).__name__, exc)
+        return []
+
+
 def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected], policy: Policy,
-                    prepared: Sequence[NewArticle] | None) -> list[Outcome] | None:
+                    prepared: Sequence[NewArticle] | None,
+                    reserved: Sequence[Reserved] | None) -> list[Outcome] | None:
     """The whole batch in one savepoint (store_batch); None when that failed, and the caller then stores
     article by article, so that one bad article loses only itself."""
     if policy.revisit:
@@ -96,7 +117,7 @@ def _batch_outcomes(session: Session, judged: Sequence[ExtractedItem | Rejected]
     extracted = [item for item in judged if isinstance(item, ExtractedItem)]
     try:
         with session.begin_nested():
-            results = iter(store_batch(session, extracted, policy, prepared))
+            results = iter(store_batch(session, extracted, policy, prepared, reserved))
     except Exception as exc:  # unless the database failed, the article-by-article path decides per article
         if fatal_reason(exc) is not None:
             raise

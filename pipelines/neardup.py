@@ -180,11 +180,11 @@ def fingerprint(session: Session, article_id: int, body: str, published_at: date
     return made
 
 
-def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+def _store_fingerprints(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]],
+                        written: AbstractSet[int] = frozenset()) -> None:
     for article_id, _, fingerprint_ in made:
         _recent.put(session, article_id, fingerprint_.shingles)
-    fingerprints.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
-                                        for article_id, published_at, f in made])
+    write_ahead(session, [new for new in made if new[0] not in written])
 
 
 def best_match(session: Session, article_id: int, made: Fingerprint,
@@ -204,23 +204,37 @@ def assign(session: Session, article_id: int, body: str, published_at: datetime 
     return assign_all(session, [(article_id, published_at, made or fingerprint_of(body))])[0]
 
 
-def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]]) -> list[Assignment]:
-    """`assign` for articles just stored: each is matched against the archive as it was before it (the
-    articles with smaller ids), exactly as if they were assigned one by one in id order, but the
-    fingerprints are written and the candidates read with one statement each for all of them. The
-    archive is read before the batch's own fingerprints are written: those are known here already."""
+def write_ahead(session: Session, made: Sequence[tuple[int, datetime | None, Fingerprint]]) -> None:
+    """Bands and signatures of (article id, publication time, fingerprint). pipelines.store.reserve writes
+    them before the writer lock, under ids drawn for articles not stored yet (perhaps never), and then
+    tells assign_all those ids."""
+    fingerprints.add_fingerprints(session, [(article_id, day_number(published_at), f.keys, f.size, f.signature)
+                                            for article_id, published_at, f in made])
+
+
+def assign_all(session: Session, new: Sequence[tuple[int, datetime | None, Fingerprint]],
+               written: AbstractSet[int] = frozenset()) -> list[Assignment]:
+    """`assign` for articles just stored: each is matched against the archive as it was before it (every
+    archived article, and the batch's articles with smaller ids), exactly as if they were assigned one by
+    one in id order, but the fingerprints are written and the candidates read with one statement each for
+    all of them. The archive is read before the batch's own fingerprints are written: those are known here
+    already. An archived article may have a larger id than the batch's (ids drawn before the writer lock,
+    storage.bulk.reserve): it was stored before them all the same. `written`: ids whose fingerprints
+    write_ahead wrote in this transaction (the batch's, and of pages found not to be new): left out of
+    what is read of the archive, and not written again."""
     judged = [(article_id, day_number(published_at), made) for article_id, published_at, made in new
               if made.size >= MIN_SHINGLES]
-    bands = _Bands(fingerprints.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS))
+    read = fingerprints.band_windows(session, [(center, made.keys) for _, center, made in judged], WINDOW_DAYS)
+    bands = _Bands([row for row in read if row[0] not in written])
     batch = {article_id: (day_number(published_at), made) for article_id, published_at, made in new}
     bands.add([(article_id, day, key) for article_id, (day, made) in batch.items() for key in set(made.keys)])
-    ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=article_id)
+    ranked = {article_id: bands.ranked(made, day, exclude=article_id, below=(article_id, batch.keys()))
               for article_id, day, made in judged}
     candidates = sorted({c for found in ranked.values() for c in found})
     stored = fingerprints.signatures(session, [c for c in candidates if c not in batch])
     stored.update({c: (batch[c][1].size, batch[c][1].signature) for c in candidates
                    if c in batch and batch[c][1].signature})
-    _store_fingerprints(session, new)
+    _store_fingerprints(session, new, written)
     matches = []
     for article_id, _, made in sorted(judged, key=lambda new_article: new_article[0]):
         match = _closest(session, made, ranked[article_id], stored)
@@ -247,12 +261,14 @@ class _Bands:
         for article_id, band_day, key in rows:
             self.by_key.setdefault(key, []).append((article_id, band_day))
 
-    def ranked(self, made: Fingerprint, day: int, exclude: int, below: int | None = None) -> list[int]:
+    def ranked(self, made: Fingerprint, day: int, exclude: int,
+               below: tuple[int, AbstractSet[int]] | None = None) -> list[int]:
         """The MAX_CANDIDATES articles sharing most bands with `made` within the window around `day`
-        (ties: lowest id first); with `below`, only articles stored before that id."""
+        (ties: lowest id first); with `below` (an id, a batch), none of the batch from that id on."""
         shared: Counter[int] = Counter(
             article_id for key in set(made.keys) for article_id, band_day in self.by_key.get(key, ())
-            if abs(band_day - day) <= WINDOW_DAYS and article_id != exclude and (below is None or article_id < below))
+            if abs(band_day - day) <= WINDOW_DAYS and article_id != exclude
+            and (below is None or article_id < below[0] or article_id not in below[1]))
         ordered = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
         return [article_id for article_id, _ in ordered[:MAX_CANDIDATES]]
 

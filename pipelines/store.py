@@ -68,20 +68,38 @@ def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticl
             for item in items]
 
 
+def reserve(session: Session, items: Sequence[ExtractedItem], prepared: Sequence[bulk.NewArticle]
+            ) -> list[bulk.Reserved]:
+    """PostgreSQL, before the writer lock: ids for the prepared items, with the rows that are theirs alone
+    written under them (storage.bulk.reserve) and their fingerprints (neardup.write_ahead); store_batch is
+    then given them, and storage.bulk.release deletes what no stored article took."""
+    drawn = bulk.reserve(session, prepared)
+    for item in items:
+        if item.fingerprint is None:
+            item.fingerprint = neardup.fingerprint_of(item.article.body)
+    neardup.write_ahead(session, [(made.id, item.article.published_at, item.fingerprint)
+                                  for made, item in zip(drawn, items, strict=True) if item.fingerprint])
+    return drawn
+
+
 def store_batch(session: Session, items: Sequence[ExtractedItem], policy: Policy,
-                prepared: Sequence[bulk.NewArticle] | None = None) -> list[Stored]:
+                prepared: Sequence[bulk.NewArticle] | None = None,
+                reserved: Sequence[bulk.Reserved] | None = None) -> list[Stored]:
     """`store` for every item in order, as if one after the other, with the archive read once for the
     batch; an item repeating an earlier item's URL or body is judged against it. Not for revisits.
-    `prepared`: prepare(items) made before the lock (made here when not given)."""
+    `prepared`: prepare(items) made before the lock (made here when not given); `reserved` (PostgreSQL):
+    what `reserve` drew and wrote for them before the lock, one per item."""
     assert not policy.revisit, "revisits compare each page with its stored article: use store()"
-    return _store_all(session, items, policy.run_id, prepared)
+    return _store_all(session, items, policy.run_id, prepared, reserved)
 
 
 def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | None,
-               prepared: Sequence[bulk.NewArticle] | None = None) -> list[Stored]:
+               prepared: Sequence[bulk.NewArticle] | None = None,
+               reserved: Sequence[bulk.Reserved] | None = None) -> list[Stored]:
     if prepared is None:
         prepared = prepare(items, session.connection().dialect.name)
     ready = {id(item): made for item, made in zip(items, prepared, strict=True)}
+    drawn = None if reserved is None else {id(item): at for item, at in zip(items, reserved, strict=True)}
     articles = [item.article for item in items]
     archived = repository.known_urls(session.connection(), [a.canonical_url for a in articles], include_rejected=False)
     stored = {content_hash: Original(*found) for content_hash, found in
@@ -100,7 +118,8 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
         verdicts.append(Verdict.NEW)
         new.append(item)
         new_hashes.add(article.content_hash)
-    ids = bulk.add_articles(session, [ready[id(item)] for item in new], run_id)
+    ids = bulk.add_articles(session, [ready[id(item)] for item in new], run_id,
+                            None if drawn is None else [drawn[id(item)] for item in new])
     stored.update({item.article.content_hash: Original(article_id, item.article.canonical_url)
                    for item, article_id in zip(new, ids, strict=True)})
     bulk.add_duplicates(session, [(article, stored[article.content_hash].id)
@@ -108,7 +127,7 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
                                   if verdict is Verdict.DUPLICATE], run_id)
     assigned = neardup.assign_all(session, [
         (article_id, item.article.published_at, item.fingerprint or neardup.fingerprint_of(item.article.body))
-        for item, article_id in zip(new, ids, strict=True)])
+        for item, article_id in zip(new, ids, strict=True)], {drawn.id for drawn in reserved or ()})
     details = iter("near-duplicate" if assignment.cluster_id is not None else None for assignment in assigned)
     return [Stored(verdict, next(details)) if verdict is Verdict.NEW
             else Stored(verdict, None, stored[article.content_hash] if verdict is Verdict.DUPLICATE else None)

@@ -13,16 +13,28 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from storage.pg_arrays import int_array, text_array
+from storage.search import schema_deferred
 
 _TEXT = ("canonical_url", "url", "source", "title", "subtitle", "body", "section", "language", "content_hash")
 _TIMES = ("published_at", "modified_at", "fetched_at")
 _JSON = ("authors", "images", "ministries", "attachments")
 
-_ARTICLES = text(
-    f"INSERT INTO articles ({', '.join(_TEXT + _TIMES + _JSON)}, run_id) SELECT * FROM unnest("
-    + ", ".join([f"CAST(:{c} AS text[])" for c in _TEXT] + [f"CAST(:{c} AS timestamptz[])" for c in _TIMES]
-                + [f"CAST(:{c} AS json[])" for c in _JSON])
-    + ", CAST(:run_id AS integer[])) RETURNING id, canonical_url")
+_COLUMNS = ", ".join(_TEXT + _TIMES + _JSON)
+_ARRAYS = ", ".join([f"CAST(:{c} AS text[])" for c in _TEXT] + [f"CAST(:{c} AS timestamptz[])" for c in _TIMES]
+                    + [f"CAST(:{c} AS json[])" for c in _JSON])
+_ARTICLES = text(f"INSERT INTO articles ({_COLUMNS}, run_id) SELECT * FROM unnest({_ARRAYS}, "
+                 "CAST(:run_id AS integer[])) RETURNING id, canonical_url")
+_ARTICLES_AT = text(f"INSERT INTO articles (id, {_COLUMNS}, run_id) SELECT * FROM unnest(CAST(:id AS integer[]), "
+                    f"{_ARRAYS}, CAST(:run_id AS integer[])) RETURNING id, canonical_url")
+_DRAW_IDS = text("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, :n)")
+# the rows of the ids no article took, in every table written before the lock (bulk.reserve)
+_UNUSED = text(" ".join([
+    "WITH gone AS (SELECT u.id FROM unnest(CAST(:ids AS integer[])) AS u(id)"
+    " WHERE NOT EXISTS (SELECT FROM articles AS a WHERE a.id = u.id))",
+    *(f", d{n} AS (DELETE FROM {table} WHERE article_id IN (SELECT id FROM gone))"
+      for n, table in enumerate(schema_deferred.TABLES)),
+    "SELECT count(*) FROM gone"]))
+
 _ORIGINALS = text("SELECT content_hash, id, canonical_url FROM articles "
                   "WHERE content_hash = ANY(CAST(:hashes AS text[]))")
 _MINISTRIES = text("INSERT INTO article_ministries (article_id, ministry) "
@@ -40,15 +52,32 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
-def insert_articles(connection: Connection, values: Sequence[dict[str, Any]]) -> list[int]:
+def insert_articles(connection: Connection, values: Sequence[dict[str, Any]],
+                    at: Sequence[int] | None = None) -> list[int]:
     """`articles` rows (storage.repository.article_values and run_id, canonical URLs distinct); their ids,
-    in order. JSON columns get the text SQLAlchemy's JSON type would have written (json.dumps)."""
+    in order: `at` (ids drawn by `draw_ids`) or the sequence's next. JSON columns get the text SQLAlchemy's
+    JSON type would have written (json.dumps)."""
     params: dict[str, str] = {column: text_array(row[column] for row in values) for column in _TEXT}
     params.update({column: text_array(_time(row[column]) for row in values) for column in _TIMES})
     params.update({column: text_array(json.dumps(row[column]) for row in values) for column in _JSON})
     params["run_id"] = int_array(row["run_id"] for row in values)
-    ids = {row.canonical_url: row.id for row in connection.execute(_ARTICLES, params)}
+    if at is not None:
+        params["id"] = int_array(at)
+    ids = {row.canonical_url: row.id for row in connection.execute(_ARTICLES if at is None else _ARTICLES_AT, params)}
     return [ids[row["canonical_url"]] for row in values]
+
+
+def draw_ids(connection: Connection, n: int) -> list[int]:
+    """`n` article ids from the sequence, ascending, for an article's own rows written before the article
+    (bulk.reserve); their foreign keys (DEFERRABLE, migration 0015) are checked at COMMIT from now on."""
+    connection.execute(text(f"SET CONSTRAINTS {', '.join(schema_deferred.FOREIGN_KEYS)} DEFERRED"))
+    return sorted(connection.scalars(_DRAW_IDS, {"n": n}))
+
+
+def release(connection: Connection, ids: Sequence[int]) -> None:
+    """Delete the rows written before the lock (bulk.reserve) under ids that no article took."""
+    if ids:
+        connection.execute(_UNUSED, {"ids": int_array(ids)})
 
 
 def originals(connection: Connection, hashes: Collection[str]) -> list[tuple[str, int, str]]:

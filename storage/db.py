@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
@@ -141,7 +141,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-HEAD = "0014"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
+HEAD = "0015"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
 
 
 def migrate(url: str, revision: str = "head") -> None:
@@ -212,12 +212,16 @@ WRITER_LOCK = 0x6E657773  # PostgreSQL advisory lock key of write_transaction ("
 
 
 @contextmanager
-def write_transaction(url: str, items: int = 1) -> Iterator[Session]:
+def write_transaction(url: str, items: int = 1,
+                      unlocked: Callable[[Session], None] | None = None) -> Iterator[Session]:
     """A transaction that holds the archive's single-writer lock from its first statement, so that what
     it reads (is this URL archived? which articles are near?) is what its writes build on, even with
     several processes storing at once. SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
     advisory lock. The wait and the hold (until the commit released it) are kept by storage.locktime,
-    with `items`, how many pages the caller stores in it."""
+    with `items`, how many pages the caller stores in it.
+
+    PostgreSQL: `unlocked` runs first in the same transaction, before the lock is taken, for writes that
+    no other writer reads before they are committed (pipelines.ingest: the batch's search index rows)."""
     started = time.perf_counter()
     acquired: float | None = None
     try:
@@ -226,6 +230,9 @@ def write_transaction(url: str, items: int = 1) -> Iterator[Session]:
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
+                if unlocked is not None:
+                    unlocked(session)
+                    started = time.perf_counter()
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
             acquired = time.perf_counter()
             yield session

@@ -29,6 +29,13 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
 
 
+def _own_row_key() -> ForeignKey:
+    """The foreign key of an article's own rows, which the crawl writes before the article on PostgreSQL
+    (migration 0015, storage/search/schema_deferred.py): checked at once unless a transaction defers it.
+    SQLite's keys stay as migration 0001 made them (storage/migrations/env.py)."""
+    return ForeignKey("articles.id", ondelete="CASCADE", deferrable=True, initially="IMMEDIATE")
+
+
 class Article(Base):
     __tablename__ = "articles"
 
@@ -64,7 +71,7 @@ class ArticleMinistry(Base):
 
     __tablename__ = "article_ministries"
 
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True)
     ministry: Mapped[str] = mapped_column(String(128), primary_key=True)
 
     article: Mapped[Article] = relationship(back_populates="ministry_links")
@@ -77,7 +84,7 @@ class RawPage(Base):
 
     __tablename__ = "raw_pages"
 
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True)
     html_zlib: Mapped[bytes] = mapped_column(LargeBinary)
     encoding: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[datetime]
@@ -200,8 +207,7 @@ class ArticleBand(Base):
 
     day: Mapped[int] = mapped_column(Integer, primary_key=True)
     band_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True, index=True)
 
 
 class ArticleSignature(Base):
@@ -210,7 +216,7 @@ class ArticleSignature(Base):
 
     __tablename__ = "article_signatures"
 
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True)
     shingles: Mapped[int]
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -240,7 +246,7 @@ class ArticleValidator(Base):
 
     __tablename__ = "article_validators"
 
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(_own_row_key(), primary_key=True)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime]
