@@ -39,7 +39,7 @@ from bench.dedup_corpus import TODAY, Synthetic, build  # noqa: E402
 from core.article import Article as Record  # noqa: E402
 from core.items import PageItem  # noqa: E402
 from crawler.archive_stage import MAX_BATCH  # noqa: E402
-from pipelines import neardup  # noqa: E402
+from pipelines import minhash, neardup  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
 from storage.db import get_engine, migrate, transaction  # noqa: E402
@@ -145,8 +145,8 @@ def fill_archive(url: str, size: int, seed: int) -> None:
             articles.append(row)
             raws.append({"article_id": next_id, "html_zlib": compress_html(rec.body.encode()),
                          "encoding": None, "fetched_at": rec.fetched_at})
-            made = neardup.fingerprint_of(rec.body)
-            day = neardup.day_number(rec.published_at)
+            made = minhash.fingerprint_of(rec.body)
+            day = minhash.day_number(rec.published_at)
             bands += [{"band_hash": k, "day": day, "article_id": next_id} for k in set(made.keys)]
             signatures.append({"article_id": next_id, "shingles": made.size, "minhash": made.signature})
             next_id += 1
@@ -207,8 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 40 or args.archive < 1 or args.probe < 10 or args.batch < 1 or args.rounds < 1:
         parser.error("--n must be >= 40, --probe >= 10, --archive, --batch and --rounds >= 1")
-    print(f"MinHash {neardup.NUM_PERM} permutations, {neardup.BANDS} bands x {neardup.ROWS} rows, "
-          f"{neardup.SHINGLE_CHARS}-character shingles, overlap threshold {neardup.THRESHOLD}, "
+    print(f"MinHash {minhash.NUM_PERM} permutations, {minhash.BANDS} bands x {minhash.ROWS} rows, "
+          f"{minhash.SHINGLE_CHARS}-character shingles, overlap threshold {neardup.THRESHOLD}, "
           f"window +-{neardup.WINDOW_DAYS} days")
     with tempfile.TemporaryDirectory() as directory:
         quality(directory, args.n, args.seed)

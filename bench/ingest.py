@@ -50,7 +50,7 @@ from core.ministries import MINISTRIES  # noqa: E402
 from crawler.archive_stage import MAX_BATCH  # noqa: E402
 from pipelines.ingest import store_all  # noqa: E402
 from pipelines.messages import ExtractedItem, Policy  # noqa: E402
-from pipelines.neardup import fingerprint_of  # noqa: E402
+from pipelines.minhash import fingerprint_of  # noqa: E402
 from pipelines.store import make_ready  # noqa: E402
 from storage import locktime  # noqa: E402
 from storage.db import check_connection, get_engine, migrate  # noqa: E402

@@ -13,7 +13,7 @@ from core.rejections import Kind
 from core.timewindow import KST
 from pipelines.extract import extract
 from pipelines.messages import ExtractedItem, Policy
-from pipelines.neardup import Fingerprint, fingerprint_of
+from pipelines.minhash import Fingerprint, fingerprint_of
 from pipelines.store import make_ready
 from storage.db import get_engine
 

@@ -14,7 +14,7 @@ from core.items import PageItem
 from core.timewindow import Window
 
 if TYPE_CHECKING:
-    from pipelines.neardup import Fingerprint
+    from pipelines.minhash import Fingerprint
     from storage.bulk import NewArticle
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.article import Article as ArticleRecord
 from core.article import NotAnArticle
-from pipelines import neardup
+from pipelines import minhash, neardup
 from pipelines.extract import extract
 from pipelines.extract_stage import apply_listing
 from storage import repository
@@ -155,7 +155,7 @@ def _apply(session: Session, fresh: _Fresh, counts: ReextractCounts) -> None:
             counts.fail(f"same body as article {other.id}")
             return
     before = _snapshot(row)
-    old_body, old_day = row.body, neardup.day_number(row.published_at)
+    old_body, old_day = row.body, minhash.day_number(row.published_at)
     apply_record(row, record)
     if _snapshot(row) == before:
         counts.unchanged += 1
@@ -168,5 +168,5 @@ def _apply(session: Session, fresh: _Fresh, counts: ReextractCounts) -> None:
 def _refresh_fingerprint(session: Session, row: Article, old_body: str, old_day: int) -> None:
     if row.body != old_body:
         neardup.reassign(session, row.id, row.body, row.published_at)
-    elif neardup.day_number(row.published_at) != old_day:  # bands are keyed by publication day
+    elif minhash.day_number(row.published_at) != old_day:  # bands are keyed by publication day
         neardup.fingerprint(session, row.id, row.body, row.published_at, replace=True)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from pipelines import neardup, revisions
+from pipelines import minhash, neardup, revisions
 from pipelines.dedup import Verdict
 from pipelines.messages import ExtractedItem, Policy
 from storage import bulk, repository
@@ -55,7 +55,7 @@ def make_ready(item: ExtractedItem, dialect: str) -> bulk.NewArticle:
     worker makes it with the article (extract_stage.judge): it is CPU work that any machine can do, and
     none of it has to wait for the archive's writer lock."""
     if item.fingerprint is None:
-        item.fingerprint = neardup.fingerprint_of(item.article.body)
+        item.fingerprint = minhash.fingerprint_of(item.article.body)
     page = item.page
     return bulk.prepare(dialect, item.article, page.html, page.encoding, page.etag, page.last_modified,
                         page.listed_at, page.ministries)
@@ -76,7 +76,7 @@ def reserve(session: Session, items: Sequence[ExtractedItem], prepared: Sequence
     drawn = bulk.reserve(session, prepared)
     for item in items:
         if item.fingerprint is None:
-            item.fingerprint = neardup.fingerprint_of(item.article.body)
+            item.fingerprint = minhash.fingerprint_of(item.article.body)
     neardup.write_ahead(session, [(made.id, item.article.published_at, item.fingerprint)
                                   for made, item in zip(drawn, items, strict=True) if item.fingerprint])
     return drawn
@@ -126,7 +126,7 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
                                   for article, verdict in zip(articles, verdicts, strict=True)
                                   if verdict is Verdict.DUPLICATE], run_id)
     assigned = neardup.assign_all(session, [
-        (article_id, item.article.published_at, item.fingerprint or neardup.fingerprint_of(item.article.body))
+        (article_id, item.article.published_at, item.fingerprint or minhash.fingerprint_of(item.article.body))
         for item, article_id in zip(new, ids, strict=True)], {drawn.id for drawn in reserved or ()})
     details = iter("near-duplicate" if assignment.cluster_id is not None else None for assignment in assigned)
     return [Stored(verdict, next(details)) if verdict is Verdict.NEW

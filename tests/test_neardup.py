@@ -15,7 +15,7 @@ from core.article import Article as Record
 from core.timewindow import KST
 from newsarchive.demo.site.content_etoday import STORIES
 from newsarchive.demo.site.content_korea_kr import RELEASES
-from pipelines import neardup
+from pipelines import minhash, neardup
 from storage import clusters, fingerprints, repository
 from storage.db import alembic_config, migrate, transaction
 from storage.models import ArticleBand, ClusterMember
@@ -42,22 +42,22 @@ def variant(paragraphs: tuple[str, ...]) -> list[str]:
 
 
 def test_a_trimmed_reordered_copy_is_close_and_a_same_ministry_story_is_not() -> None:
-    original = neardup.shingles(body(AI_CHIPS.paragraphs))
-    copy = neardup.shingles(body(variant(AI_CHIPS.paragraphs)))
-    other = neardup.shingles(body(SIXG.paragraphs))
-    assert neardup.overlap(original, copy) >= neardup.THRESHOLD
-    assert neardup.overlap(original, other) < neardup.THRESHOLD / 2
-    shared = set(neardup.band_hashes(original)) & set(neardup.band_hashes(copy))
+    original = minhash.shingles(body(AI_CHIPS.paragraphs))
+    copy = minhash.shingles(body(variant(AI_CHIPS.paragraphs)))
+    other = minhash.shingles(body(SIXG.paragraphs))
+    assert minhash.overlap(original, copy) >= neardup.THRESHOLD
+    assert minhash.overlap(original, other) < neardup.THRESHOLD / 2
+    shared = set(minhash.band_hashes(original)) & set(minhash.band_hashes(copy))
     assert shared, "a near-duplicate shares LSH bands with the original"
-    assert neardup.band_hashes(original) == neardup.band_hashes(neardup.shingles(body(AI_CHIPS.paragraphs)))
+    assert minhash.band_hashes(original) == minhash.band_hashes(minhash.shingles(body(AI_CHIPS.paragraphs)))
 
 
 def test_fingerprints_are_the_same_in_every_process() -> None:
     """Bands and signatures are stored and compared across crawls, so they must not depend on the
     process's string-hash seed (which changes the order a set of shingles is iterated in)."""
-    made = neardup.fingerprint_of(body(AI_CHIPS.paragraphs))
-    script = ("import json; from pipelines import neardup; from tests.test_neardup import AI_CHIPS, body; "
-              "f = neardup.fingerprint_of(body(AI_CHIPS.paragraphs)); print(json.dumps([f.keys, f.signature.hex()]))")
+    made = minhash.fingerprint_of(body(AI_CHIPS.paragraphs))
+    script = ("import json; from pipelines import minhash; from tests.test_neardup import AI_CHIPS, body; "
+              "f = minhash.fingerprint_of(body(AI_CHIPS.paragraphs)); print(json.dumps([f.keys, f.signature.hex()]))")
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": REPO_ROOT}).stdout
@@ -68,7 +68,7 @@ def test_fingerprints_are_the_same_in_every_process() -> None:
 def test_spacing_and_punctuation_do_not_change_the_fingerprint() -> None:
     text = body(SNOW_NEWS.paragraphs)
     respaced = text.replace(" ", "").replace(".", " . ")
-    assert neardup.shingles(text) == neardup.shingles(respaced)
+    assert minhash.shingles(text) == minhash.shingles(respaced)
 
 
 def _store(url: str, key: str, paragraphs: tuple[str, ...] | list[str], when: datetime,
@@ -96,7 +96,7 @@ def test_variants_join_one_cluster_and_same_topic_stays_apart(db_url: str) -> No
         assert clusters.cluster_of(session, same_topic) == []
         bands = session.scalar(select(func.count()).select_from(ArticleBand)
                                .where(ArticleBand.article_id == first))
-        assert bands is not None and 0 < bands <= neardup.BANDS
+        assert bands is not None and 0 < bands <= minhash.BANDS
 
 
 def test_copies_outside_the_time_window_are_not_linked(db_url: str) -> None:
@@ -141,14 +141,14 @@ def test_deleting_an_article_removes_its_bands_and_membership(db_url: str) -> No
 
 
 def test_screening_dismisses_unrelated_candidates_without_losing_a_trimmed_copy() -> None:
-    original = neardup.fingerprint_of(body(AI_CHIPS.paragraphs))
-    trimmed = neardup.fingerprint_of(body(AI_CHIPS.paragraphs[: max(2, len(AI_CHIPS.paragraphs) // 2)]))
-    other = neardup.fingerprint_of(body(SIXG.paragraphs))
-    assert len(original.signature) == 4 * neardup.NUM_PERM
-    exact = neardup.overlap(original.shingles, trimmed.shingles)
-    estimate = neardup.estimated_overlap(original.size, original.signature, trimmed.size, trimmed.signature)
+    original = minhash.fingerprint_of(body(AI_CHIPS.paragraphs))
+    trimmed = minhash.fingerprint_of(body(AI_CHIPS.paragraphs[: max(2, len(AI_CHIPS.paragraphs) // 2)]))
+    other = minhash.fingerprint_of(body(SIXG.paragraphs))
+    assert len(original.signature) == 4 * minhash.NUM_PERM
+    exact = minhash.overlap(original.shingles, trimmed.shingles)
+    estimate = minhash.estimated_overlap(original.size, original.signature, trimmed.size, trimmed.signature)
     assert exact >= neardup.THRESHOLD and abs(estimate - exact) < 0.3 and estimate >= neardup.SCREEN
-    assert neardup.estimated_overlap(original.size, original.signature, other.size, other.signature) < neardup.SCREEN
+    assert minhash.estimated_overlap(original.size, original.signature, other.size, other.signature) < neardup.SCREEN
 
 
 def test_bands_and_signatures_survive_the_migration_that_rekeyed_them(db_url: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.neardup import BANDS, NUM_PERM, fingerprint_of
+from pipelines.minhash import BANDS, NUM_PERM, fingerprint_of
 
 TEXT = "행정안전부는 3일 정부세종청사에서 재난안전 점검회의를 열고 겨울철 대설 대비 상황을 점검했다."
 

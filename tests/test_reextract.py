@@ -15,7 +15,7 @@ from sqlalchemy import select
 from newsarchive.demo.site import build_site
 from newsarchive.demo.site.server import serve
 from pipelines.extract import extract
-from pipelines.neardup import day_number, fingerprint_of
+from pipelines.minhash import day_number, fingerprint_of
 from pipelines.reextract import reextract
 from storage import clusters
 from storage.db import transaction
