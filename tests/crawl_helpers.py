@@ -10,7 +10,8 @@ import subprocess
 import sys
 import traceback
 import warnings
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import date, datetime
 
 from sqlalchemy import event
@@ -152,3 +153,17 @@ def kill_workers(pid: int) -> set[int]:
     for worker in workers:
         os.kill(worker, signal.SIGKILL)
     return workers
+
+
+@contextmanager
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """Processes started in here get SIGINT's default action (Python's KeyboardInterrupt), as under a terminal,
+    even when this one was started with SIGINT ignored (a non-interactive shell starts its background jobs
+    so, and an ignored signal stays ignored across exec; one with a handler is reset to the default)."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

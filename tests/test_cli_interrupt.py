@@ -13,7 +13,7 @@ from newsarchive.demo.site import build_site
 from newsarchive.demo.site.server import serve
 from storage.db import transaction
 from storage.models import CrawlRun
-from tests.crawl_helpers import REPO_ROOT, kst_today
+from tests.crawl_helpers import REPO_ROOT, ctrl_c_reaches_children, kst_today
 from tests.test_crawl_cli import _wait_until_stored
 
 
@@ -21,9 +21,10 @@ def test_a_double_ctrl_c_ends_the_crawl_with_its_run_recorded_as_killed(sqlite_u
     slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
             "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
     with serve(build_site(kst_today())) as site:
-        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", sqlite_url,
-                                 *site.mirror_args(), *slow], cwd=REPO_ROOT,
-                                env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
+        with ctrl_c_reaches_children():
+            proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", sqlite_url,
+                                     *site.mirror_args(), *slow], cwd=REPO_ROOT,
+                                    env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
         try:
             assert _wait_until_stored(sqlite_url, 1) >= 1, "the crawl got going"
             proc.send_signal(signal.SIGINT)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from newsarchive.demo.sites import HOSTS
 from storage.db import transaction
 from storage.models import Article, CrawlRun
+from tests.crawl_helpers import ctrl_c_reaches_children
 
 pytestmark = pytest.mark.xdist_group("demo")
 
@@ -59,9 +60,10 @@ def test_serve_only_moves_off_a_taken_port_serves_a_crawl_and_stops_on_ctrl_c(tm
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "demo", "--serve-only", "--port", str(port)],
-                                cwd=tmp_path, env=user_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        with ctrl_c_reaches_children():
+            proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "demo", "--serve-only", "--port", str(port)],
+                                    cwd=tmp_path, env=user_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
         try:
             assert proc.stdout is not None
             lines: list[str] = []
