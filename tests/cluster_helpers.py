@@ -3,7 +3,6 @@ of a test's own that it may kill and restart (the shared one at 127.0.0.1:6379 m
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -18,7 +17,7 @@ from newsarchive.demo.site import Expected, build_site
 from newsarchive.demo.site.server import RunningSite, serve
 from storage.db import transaction
 from storage.models import CrawlRun
-from tests.crawl_helpers import REPO_ROOT, kst_today, newsarchive
+from tests.crawl_helpers import command_env, kst_today, newsarchive
 from tests.forked_cli import ForkedProcess
 from tests.web_server import free_port
 
@@ -48,10 +47,8 @@ def seed(db_url: str, site: RunningSite, redis_url: str, prefix: str, since: dat
 
 def start_workers(count: int, db_url: str, redis_url: str, prefix: str = "newsarchive",
                   idle_seconds: float = 2) -> list[ForkedProcess]:
-    env = {**os.environ, "PYTHONPATH": REPO_ROOT}
-    env.pop("NEWSARCHIVE_MIRROR", None)
     return [ForkedProcess(["worker", "--redis", redis_url, "--db", db_url, "--prefix", prefix, "--idle-seconds",
-                           str(idle_seconds)], env) for _ in range(count)]
+                           str(idle_seconds)], command_env()) for _ in range(count)]
 
 
 def finish(workers: list[ForkedProcess], timeout: float = 180) -> list[tuple[int, str]]:

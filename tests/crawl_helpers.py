@@ -32,12 +32,11 @@ def kst_today() -> date:
 
 def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 180, check: bool = False,
                 cwd: str = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    """`python -m newsarchive ARGS` with this environment (and `env`; NEWSARCHIVE_MIRROR only if `env` has
-    it) in `cwd`: in this process for the IN_PROCESS commands, else forked from tests/zygote.py, else (a
+    """`python -m newsarchive ARGS` with this environment (and `env`; the USER_SETTINGS only if `env` has
+    them) in `cwd`: in this process for the IN_PROCESS commands, else forked from tests/zygote.py, else (a
     different directory or interpreter settings) a new interpreter; NEWSARCHIVE_TEST_SUBPROCESS=1 runs
     every command in a new interpreter."""
-    full_env = {**os.environ, "PYTHONPATH": REPO_ROOT, **(env or {})}
-    full_env.pop("NEWSARCHIVE_MIRROR", None) if env is None or "NEWSARCHIVE_MIRROR" not in env else None
+    full_env = command_env(env)
     own_process = bool(os.environ.get("NEWSARCHIVE_TEST_SUBPROCESS")) or cwd != REPO_ROOT
     in_this_process = bool(args) and args[0] in IN_PROCESS and "PYTHONPATH" not in (env or {})  # imports differ
     if in_this_process and not own_process:
@@ -50,6 +49,17 @@ def newsarchive(*args: str, env: dict[str, str] | None = None, timeout: float = 
     if check and result.returncode != 0:
         raise AssertionError(f"newsarchive {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result
+
+
+USER_SETTINGS = ("NEWSARCHIVE_MIRROR", "NEWSARCHIVE_SITES_DIR")
+"""Settings a developer may have in their environment that change what a command reads (other hosts,
+other site files): newsarchive() leaves them out unless a test gives them."""
+
+def command_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a command a test runs: this one's without the USER_SETTINGS, the repository on
+    PYTHONPATH, and `env`."""
+    full_env = {key: value for key, value in os.environ.items() if key not in USER_SETTINGS}
+    return {**full_env, "PYTHONPATH": REPO_ROOT, **(env or {})}
 
 
 IN_PROCESS = {"search", "show", "runs", "export", "health", "reextract", "spiders", "extract"}

@@ -44,22 +44,22 @@ class ForkedProcess:
         self._directory = tempfile.TemporaryDirectory(prefix="forked-cli-")
         self._out = os.path.join(self._directory.name, "out")
         self._err = os.path.join(self._directory.name, "err")
-        self.pid = _running().start({"args": args, "env": env, "cwd": REPO_ROOT, "stdout": self._out,
-                                     "stderr": self._err})
+        self._zygote = _running()
+        self.pid = self._zygote.start({"args": args, "env": env, "cwd": REPO_ROOT, "stdout": self._out,
+                                       "stderr": self._err})
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            self.returncode = _running().status(self.pid, time.monotonic())
+            self.returncode = self._zygote.status(self.pid, time.monotonic())
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        deadline = time.monotonic() + (timeout if timeout is not None else 86400)
-        while self.poll() is None:
-            if time.monotonic() >= deadline:
+        if self.returncode is None:
+            deadline = time.monotonic() + (timeout if timeout is not None else 86400)
+            self.returncode = self._zygote.status(self.pid, deadline)
+            if self.returncode is None:
                 raise subprocess.TimeoutExpired(self.args, timeout or 0)
-            _running().status(self.pid, deadline)
-        assert self.returncode is not None
         return self.returncode
 
     def communicate(self, timeout: float | None = None) -> tuple[str, str]:
