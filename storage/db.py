@@ -141,7 +141,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-HEAD = "0015"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
+HEAD = "0016"  # the newest migration's revision (tests/test_search_schema.py checks it against the scripts)
 
 
 def migrate(url: str, revision: str = "head") -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import text
 
 from core.article import Article as Record
 from storage import repository as repo
@@ -43,3 +46,13 @@ def build_archive(db_url: str) -> dict[str, int]:
                                    f"<html><body><p>{body}</p></body></html>".encode(), "utf-8")
             ids[key] = row.id
     return ids
+
+
+def store_at(db_url: str, placed: Iterable[tuple[int, int]], body: str = "재난 대응 점검") -> None:
+    """Articles n ("제목 n", `body`), each stored under the id given with it, in one transaction."""
+    with transaction(db_url) as session:
+        for n, article_id in placed:
+            session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
+            record = make_record(n, f"제목 {n}", body, datetime(2024, 4, 2, tzinfo=KST), [])
+            record.content_hash = f"{n:064x}"
+            assert repo.add_article(session, record, b"", None).id == article_id

@@ -13,7 +13,7 @@ from storage import bulk, locktime
 from storage import repository as repo
 from storage.db import get_engine, transaction, write_transaction
 from storage.search import search
-from tests.search_fixtures import KST, make_record
+from tests.search_fixtures import KST, make_record, store_at
 
 TITLE = "행안부, 2024년도 AI 재난 대응 점검 國家"
 BODY = ("행정안전부는 재난안전관리 체계를 점검했다. " * 40 + "Seoul 2024 AI 예측 시스템. 재난 " * 300
@@ -80,15 +80,6 @@ def test_the_writer_lock_hold_is_kept_per_item(db_url: str, tmp_path: Path, monk
     assert summary.p50_ms <= summary.p95_ms
 
 
-def _add_at(db_url: str, n: int, article_id: int) -> None:
-    """Article n ("제목 n"), stored with this id."""
-    with transaction(db_url) as session:
-        session.execute(text("SELECT setval('articles_id_seq', :last)"), {"last": article_id - 1})
-        record = make_record(n, f"제목 {n}", "재난 대응 점검", datetime(2024, 4, 2, tzinfo=KST), [])
-        record.content_hash = f"{n:064x}"
-        assert repo.add_article(session, record, b"", None).id == article_id
-
-
 def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None:
     """Matches spread over id blocks: the newest CANDIDATES are found block by block, and an article
     that was indexed before migration 0011 gained its block token (and its title, 0013)."""
@@ -103,8 +94,7 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
         PgMatch("'재난' & '대응'", None, "'재난' <-> '대응'", False)]  # a mixed OR group's form
 
     ids = [10, BLOCK_IDS + 5, 2 * BLOCK_IDS + 5, 3 * BLOCK_IDS + 5, 4 * BLOCK_IDS + 5]
-    for n, article_id in enumerate(ids):
-        _add_at(pg_url, n, article_id)
+    store_at(pg_url, enumerate(ids))
     command.downgrade(alembic_config(pg_url), "0010")
     command.upgrade(alembic_config(pg_url), "head")
     assert {hit.id for hit in search(pg_url, "재난")} == set(ids)
@@ -116,7 +106,7 @@ def test_postgres_walks_id_blocks_newest_first(pg_url: str, monkeypatch) -> None
     # Sparse matches: the walk asks for several blocks a scan, then for the rest of the archive by id
     # (a query the index answers, nearly, by itself) or still by blocks (one checked loosely).
     for article_id in (12 * BLOCK_IDS + 5, 30 * BLOCK_IDS + 5):
-        _add_at(pg_url, len(ids), article_id)
+        store_at(pg_url, [(len(ids), article_id)])
         ids.append(article_id)
     monkeypatch.setattr(backends, "CANDIDATES", len(ids))
     with get_engine(pg_url).connect() as conn:

@@ -45,8 +45,19 @@ $fn$"""
 
 FEW_BLOCKS = schema_rows.FEW_BLOCKS
 
+
+
+def walk_function(verb: str = "CREATE", trust: str | None = None) -> str:
+    """ko_walk as this migration creates it, or (migration 0016, schema_walk.py) asking for the rest of
+    the archive at once as soon as the PL/pgSQL condition `trust` holds after a scan."""
+    early = f"      EXIT WHEN {trust};\n" if trust else ""
+    then = f"    IF {trust} THEN\n      span := block + 1;\n    END IF;\n" if trust else ""
+    return (_WALK.replace("CREATE FUNCTION", verb + " FUNCTION", 1)
+            .replace("{early}\n", early).replace("{trust}\n", then))
+
+
 # As in schema_rows.WALK_FUNCTION; `cond` is the part of the WHERE that does not change from scan to scan.
-WALK_FUNCTION = f"""CREATE FUNCTION ko_walk(keys text, pairs text, positions text, exact boolean, wanted integer)
+_WALK = f"""CREATE FUNCTION ko_walk(keys text, pairs text, positions text, exact boolean, wanted integer)
 RETURNS TABLE(article_id integer, title text) LANGUAGE plpgsql STABLE AS $fn$
 DECLARE
   top integer := (SELECT max(s.article_id) FROM {PG_TABLE} AS s);
@@ -85,13 +96,17 @@ BEGIN
       walked := walked + block - last + CASE WHEN walked = 0 THEN (top % {BLOCK_IDS} + 1)::float8 / {BLOCK_IDS}
                                             ELSE 1 END;
       block := last - 1;
+{{early}}
     END LOOP;
     span := CASE WHEN found = 0 THEN ceil(4 * walked)
                  ELSE greatest(1, least(ceil(1.25 * (wanted - found) * walked / found), ceil(16 * walked))) END;
+{{trust}}
   END LOOP;
   PERFORM set_config('enable_seqscan', seqscan, true), set_config('enable_indexscan', indexscan, true);
 END
 $fn$"""
+
+WALK_FUNCTION = walk_function()
 
 PG_UP = [
     # a migration run before this one in the same transaction may have left the bump pending
