@@ -278,11 +278,14 @@ def db_size(url: str) -> int:
 
 
 def pg_index_sizes(url: str) -> str:
-    """The search index's parts on PostgreSQL: its rows (with their inline tsvectors) and the GIN index."""
+    """The search index's parts on PostgreSQL: its rows (with their inline tsvectors; the heap is what a
+    search reads, one page per candidate) and the GIN index, and the server's buffers that cache them."""
     with get_engine(url).connect() as conn:
-        rows, gin = conn.execute(text(f"SELECT pg_table_size('{PG_TABLE}'),"
-                                      f" pg_relation_size('{GIN}')")).one()
-    return f"index rows {rows / 1e9:.2f} GB · GIN index {gin / 1e9:.2f} GB"
+        rows, heap, gin, buffers = conn.execute(text(
+            f"SELECT pg_table_size('{PG_TABLE}'), pg_relation_size('{PG_TABLE}'), pg_relation_size('{GIN}'),"
+            " current_setting('shared_buffers')")).one()
+    return (f"index rows {rows / 1e9:.2f} GB (heap {heap / 1e9:.2f} GB) · GIN index {gin / 1e9:.2f} GB · "
+            f"server shared_buffers {buffers}")
 
 
 def build(url: str, n: int, sentences: list[str], titles: list[str],
