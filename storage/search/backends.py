@@ -141,8 +141,9 @@ def _pg_walk(conn: Connection, match: PgMatch) -> list[tuple[int, str]]:
     """Ids and titles of the newest CANDIDATES matches, newest first (ko_walk, migrations 0013 and 0014;
     query.PgMatch says what the index is asked and what is checked). The GIN index is asked for the
     matches in the newest id block, then in as many blocks before it as the matches found so far say
-    will hold the rest (facets.BLOCK_IDS), until there are enough: only matches among the newest
-    articles are read from the table, and where positions are checked, that is most of the cost, so
+    will hold the rest (facets.BLOCK_IDS), until there are enough, or, once the matches seen say the
+    blocks left hold few, the rest at once (migration 0016): only matches among the newest articles are
+    read from the table, and where positions are checked, that is most of the cost, so
     asking for just enough blocks keeps it near CANDIDATES.
     Asked for every match at once, the index read each of them before sorting: time linear in the
     archive's matches (bench/search.py)."""

@@ -46,7 +46,6 @@ $fn$"""
 FEW_BLOCKS = schema_rows.FEW_BLOCKS
 
 
-
 def walk_function(verb: str = "CREATE", trust: str | None = None) -> str:
     """ko_walk as this migration creates it, or (migration 0016, schema_walk.py) asking for the rest of
     the archive at once as soon as the PL/pgSQL condition `trust` holds after a scan."""
