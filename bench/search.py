@@ -281,11 +281,12 @@ def pg_index_sizes(url: str) -> str:
     """The search index's parts on PostgreSQL: its rows (with their inline tsvectors; the heap is what a
     search reads, one page per candidate) and the GIN index, and the server's buffers that cache them."""
     with get_engine(url).connect() as conn:
-        rows, heap, gin, buffers = conn.execute(text(
+        rows, heap, gin, buffers, preload = conn.execute(text(
             f"SELECT pg_table_size('{PG_TABLE}'), pg_relation_size('{PG_TABLE}'), pg_relation_size('{GIN}'),"
-            " current_setting('shared_buffers')")).one()
+            " current_setting('shared_buffers'), current_setting('shared_preload_libraries')")).one()
+    prewarm = "on" if "pg_prewarm" in preload else "off"
     return (f"index rows {rows / 1e9:.2f} GB (heap {heap / 1e9:.2f} GB) · GIN index {gin / 1e9:.2f} GB · "
-            f"server shared_buffers {buffers}")
+            f"server shared_buffers {buffers}, autoprewarm {prewarm} (README: a large archive on PostgreSQL)")
 
 
 def build(url: str, n: int, sentences: list[str], titles: list[str],
