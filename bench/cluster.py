@@ -6,9 +6,8 @@ cluster's per-domain slot still runs, with no delay and a concurrency of 8).
 
 For each worker count, into a fresh PostgreSQL database: pages/s over the workers' wall time (start-up and
 the idle time before they leave included) and over the crawl's work (from the first worker's start to the
-last article stored), and the run's stored count against N. `writer lock ms/article` is the time an
-article waited for and held the archive's writer lock, once the store stage reports it (branch ingest);
-until then it prints "-"."""
+last article stored), the run's stored count against N, and the writer lock's hold per article (p50 /
+p95 ms, every worker's store transactions, from $NEWSARCHIVE_LOCK_LOG: storage/locktime.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from datetime import datetime
@@ -30,6 +30,7 @@ from bench.crawl import build, make_stories  # noqa: E402
 from core.timewindow import KST  # noqa: E402
 from newsarchive.demo.site.resources import Resource  # noqa: E402
 from newsarchive.demo.site.server import serve  # noqa: E402
+from storage import locktime  # noqa: E402
 from storage.db import migrate, transaction  # noqa: E402
 from storage.models import Article, CrawlRun  # noqa: E402
 from storage.runparts import parts_of  # noqa: E402
@@ -38,12 +39,6 @@ IDLE_SECONDS = 1.0
 LIFTED = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
           "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "CONCURRENT_REQUESTS=16",
           "--set", "NEWSARCHIVE_EXTRACT_WORKERS=1"]
-
-
-def writer_lock_ms(db: str, run_id: int) -> float | None:
-    """Writer-lock time per article of the run: the hook for the store stage's own figure (not yet
-    recorded anywhere; returns None until it is)."""
-    return None
 
 
 def fresh_database(admin: str) -> str:
@@ -74,9 +69,10 @@ def drop_database(admin: str, url: str) -> None:
 
 
 def run_cluster(site: dict[str, dict[str, Resource]], db: str, redis_url: str, workers: int,
-                today: str) -> tuple[float, float, int, int]:
-    """(pages/s over wall time, pages/s over the crawl's work, stored, run id)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+                today: str, lock_log: Path) -> tuple[float, float, int]:
+    """(pages/s over wall time, pages/s over the crawl's work, stored); the workers' write transactions
+    are appended to `lock_log`."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), locktime.LOG_ENV: str(lock_log)}
     env.pop("NEWSARCHIVE_MIRROR", None)
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     with serve(site) as running:
@@ -104,7 +100,7 @@ def run_cluster(site: dict[str, dict[str, Resource]], db: str, redis_url: str, w
         first = min(part.started_at for part in parts_of(session, run.id))
         last = max(row.fetched_at for row in session.query(Article).filter(Article.run_id == run.id))
         work = (last - first).total_seconds()
-        return run.stored / wall, run.stored / work, run.stored, run.id
+        return run.stored / wall, run.stored / work, run.stored
 
 
 def main() -> None:
@@ -117,16 +113,19 @@ def main() -> None:
     args = parser.parse_args()
     today = datetime.now(KST).date()
     site = build(make_stories(args.n), today)
-    print(f"{'workers':>7} {'pages':>6} {'wall pages/s':>13} {'work pages/s':>13} {'writer lock ms/article':>23}")
+    print(f"{'workers':>7} {'pages':>6} {'wall pages/s':>13} {'work pages/s':>13}"
+          f" {'writer lock ms/article p50 / p95':>33}")
     for count in (int(value) for value in args.workers.split(",")):
         db = fresh_database(args.pg_admin)
-        try:
-            wall, work, stored, run_id = run_cluster(site, db, args.redis, count, today.isoformat())
-            lock = writer_lock_ms(db, run_id)
-        finally:
-            drop_database(args.pg_admin, db)
-        print(f"{count:>7} {stored:>6} {wall:>13.1f} {work:>13.1f} {'-' if lock is None else f'{lock:.2f}':>23}",
-              flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            lock_log = Path(tmp) / "locktime.log"
+            try:
+                wall, work, stored = run_cluster(site, db, args.redis, count, today.isoformat(), lock_log)
+            finally:
+                drop_database(args.pg_admin, db)
+            lock = locktime.summarise(locktime.read_log(lock_log)) if lock_log.exists() else None
+        held = "-" if lock is None or not lock.items else f"{lock.p50_ms:.2f} / {lock.p95_ms:.2f}"
+        print(f"{count:>7} {stored:>6} {wall:>13.1f} {work:>13.1f} {held:>33}", flush=True)
     print(f"{os.cpu_count()} CPUs; idle time before a worker leaves {IDLE_SECONDS:.0f} s (in the wall figure)")
 
 
