@@ -111,15 +111,27 @@ def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...])
     found = selector(", ".join(css))(doc)
     if not found:
         return []
-    order = {el: index for index, el in enumerate(doc.iter())}
-    start = order.get(container, len(order))
+    root, start = _position(container)
     lines: list[str] = []
     for el in found:
         text = text_of(el)
-        if not text or len(text) > 400 or order.get(el, start) >= start or el.find(".//a") is not None:
+        # a container outside the page (a script payload's) comes after every element of it
+        if not text or len(text) > 400 or (root is doc and _position(el)[1] >= start) or el.find(".//a") is not None:
             continue
         lines += render_text(el)
     return list(dict.fromkeys(lines))
+
+
+def _position(el: HtmlElement) -> tuple[HtmlElement, list[int]]:
+    """The element's root and its place in document order (doc.iter()'s): the child indices from the root
+    down, compared as lists (an ancestor, a prefix, comes first). Cheaper than numbering the whole tree."""
+    path: list[int] = []
+    parent = el.getparent()
+    while parent is not None:
+        path.append(parent.index(el))
+        el, parent = parent, parent.getparent()
+    path.reverse()
+    return el, path
 
 
 def split_html_lines(value: str) -> list[str]:
