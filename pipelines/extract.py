@@ -19,7 +19,7 @@ from pipelines.extraction.authors import authors_of, issuing_department
 from pipelines.extraction.body import body_lines
 from pipelines.extraction.container import find_container
 from pipelines.extraction.decode import decode_html
-from pipelines.extraction.furniture import link_text_length, loose_classes, prune, selector, text_of
+from pipelines.extraction.furniture import link_text_length, loose_classes, prune, select, selector, text_of
 from pipelines.extraction.jsonld import news_article
 from pipelines.extraction.lines import clean_lines, strip_end_mark
 from pipelines.extraction.media import attach_caption_lines, attachments_of, images_of, is_photo_credit
@@ -84,7 +84,7 @@ def _document(html: bytes | str, encoding: str | None) -> tuple[HtmlElement, str
 
 def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> str:
     """Text of the article header blocks, where 입력/수정 and reporter lines live."""
-    found = list(selector(", ".join(profile.header))(doc)) if profile and profile.header else []
+    found = select(doc, profile.header, markup) if profile and profile.header else []
     found += loose_classes(doc, _HEADER_CLASSES, markup)
     texts: list[str] = []
     for el in found:
@@ -204,8 +204,10 @@ def extract(
     _reject(doc, container, url, title, page_text)
     assert container is not None
 
-    subtitles = decks_before(doc, container, profile.deck) if profile else []
-    subtitles += [d for d in take_subtitles(container, profile.subtitle if profile else ()) if d not in subtitles]
+    subtitles = decks_before(doc, container, profile.deck, markup) if profile else []
+    # a script payload's markup was unescaped from the page's: its class names need not be there verbatim
+    subtitles += [d for d in take_subtitles(container, profile.subtitle if profile else (),
+                                            markup if payload is None else None) if d not in subtitles]
     if payload and (payload.fields.get("subTitle") or payload.fields.get("subtitle")):
         subtitles = split_html_lines(payload.fields.get("subTitle") or payload.fields.get("subtitle", ""))
     images, captions = images_of(doc, container, url)
@@ -249,7 +251,7 @@ def extract(
         published_at=published,
         modified_at=modified,
         authors=authors,
-        section=section_of(doc, profile, ld, payload.fields.get("sectionName", "") if payload else ""),
+        section=section_of(doc, profile, ld, payload.fields.get("sectionName", "") if payload else "", markup),
         images=images,
         language=language_of(doc, body),
         ministries=ministries,

@@ -177,12 +177,15 @@ def title_of(
 
 
 def section_of(
-    doc: HtmlElement, profile: SiteProfile | None, ld: dict[str, Any], payload_section: str
+    doc: HtmlElement, profile: SiteProfile | None, ld: dict[str, Any], payload_section: str, source: str | None = None
 ) -> str:
+    """`source`: the page's markup, when given, spares the selectors it cannot match (furniture.might_match)."""
     if payload_section:
         return payload_section
     if profile is not None:
         for css in profile.section:
+            if source is not None and not might_match(css, source):
+                continue
             texts = [
                 text_of(el) for el in selector(css)(doc) if text_of(el) not in ("", "홈", "Home", "HOME")
             ]

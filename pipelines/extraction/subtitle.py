@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from pipelines.extraction.body import render_text
-from pipelines.extraction.furniture import drop, selector, text_of
+from pipelines.extraction.furniture import drop, might_match, select, selector, text_of
 
 GENERIC_SUBTITLE_CSS = (
     ".subtitle_box",
@@ -33,11 +33,14 @@ GENERIC_SUBTITLE_CSS = (
 _DASHED = re.compile(r"^\s*[-–—]\s*(.+?)\s*[-–—]\s*$")
 
 
-def take_subtitles(container: HtmlElement, extra: tuple[str, ...] = ()) -> list[str]:
-    """Subtitle elements inside the container: their lines, removed from the container."""
+def take_subtitles(container: HtmlElement, extra: tuple[str, ...] = (), source: str | None = None) -> list[str]:
+    """Subtitle elements inside the container: their lines, removed from the container. `source`: the page's
+    markup, when given, spares the selectors it cannot match (furniture.might_match)."""
     lines: list[str] = []
     full = text_of(container)
     for css in (*extra, *GENERIC_SUBTITLE_CSS):
+        if source is not None and not might_match(css, source):
+            continue
         for el in selector(css)(container):
             if el is container or el.getparent() is None:
                 continue
@@ -103,12 +106,14 @@ def near_title(doc: HtmlElement, title: str) -> list[str]:
     return []
 
 
-def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...]) -> list[str]:
+def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...],
+                 source: str | None = None) -> list[str]:
     """Deck lines a site puts under the headline, outside the article container (etoday's
-    `h2.sub_title`, two lines joined by `<br>`): only elements that come before the container."""
+    `h2.sub_title`, two lines joined by `<br>`): only elements that come before the container.
+    `source`: as for take_subtitles."""
     if not css:
         return []
-    found = selector(", ".join(css))(doc)
+    found = select(doc, css, source)
     if not found:
         return []
     root, start = _position(container)
