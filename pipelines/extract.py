@@ -94,11 +94,12 @@ def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> 
     return " ".join(texts)
 
 
-def _lead_text(page_text: str, container: HtmlElement | None) -> str:
-    """The page text just before the article body: headline, 입력 line, reporter line."""
-    if container is None:
+def _lead_text(page_text: str, container_text: str | None) -> str:
+    """The page text just before the article body (`container_text`, None without a container): headline,
+    입력 line, reporter line."""
+    if container_text is None:
         return ""
-    start = text_of(container)[:40]
+    start = container_text[:40]
     at = page_text.find(start) if start else -1
     return page_text[max(0, at - 1200) : at] if at > 0 else ""
 
@@ -190,18 +191,15 @@ def extract(
     if profile is not None and profile.placeholder_frame:
         container = _framed_container(doc, container, profile)
     payload: Payload | None = None
-    if container is None or len(text_of(container)) < 200:
+    container_text = text_of(container) if container is not None else None
+    if container_text is None or len(container_text) < 200:
         scripted, payload = _payload_container(scripts)
         if scripted is not None:
-            container = scripted
-    header_text += (
-        " "
-        + _lead_text(page_text, container)
-        + " "
-        + (text_of(container)[:300] if container is not None else "")
-    )
+            container, container_text = scripted, text_of(scripted)
+    # nothing changes the container from here to _reject: its text is taken once
+    header_text += " " + _lead_text(page_text, container_text) + " " + (container_text or "")[:300]
     title = title_of(doc, url, profile, ld, payload.fields.get("title", "") if payload else "", markup)
-    _reject(doc, container, url, title, page_text)
+    _reject(container, container_text or "", url, title, page_text)
     assert container is not None
 
     subtitles = decks_before(doc, container, profile.deck, markup) if profile else []
@@ -260,8 +258,7 @@ def extract(
     )
 
 
-def _reject(doc: HtmlElement, container: HtmlElement | None, url: str, title: str, page_text: str) -> None:
-    container_text = text_of(container) if container is not None else ""
+def _reject(container: HtmlElement | None, container_text: str, url: str, title: str, page_text: str) -> None:
     if len(container_text) < 300:
         for pattern, kind in ((_UNAVAILABLE, Kind.UNAVAILABLE), (_ERROR_PAGE, Kind.ERROR_PAGE)):
             if pattern.search(title) or pattern.search(page_text[:3000]):
