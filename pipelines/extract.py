@@ -232,7 +232,7 @@ def extract(
         raise NotAnArticle(Kind.PHOTO_ONLY if had_photo else Kind.NO_BODY)
 
     subtitle = "\n".join(subtitles)
-    published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
+    published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {}, markup)
     ministries = list(dict.fromkeys([*page_ministries, *find_ministries(title, subtitle, body)]))
     authors = authors_of(
         doc, ld, header_text, payload.writers if payload else [], markup, profile, closing_text

@@ -200,10 +200,13 @@ def section_of(
     return str(section or "")
 
 
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def language_of(doc: HtmlElement, body: str) -> str:
-    hangul = len(re.findall(r"[가-힣]", body))
-    latin = len(re.findall(r"[A-Za-z]", body))
-    if body and hangul == 0 and latin > 50:
+    hangul = _HANGUL.search(body) is not None  # one syllable decides: counting them all cost a list of them
+    if body and not hangul and len(_LATIN.findall(body)) > 50:
         declared = (doc.get("lang") or "").split("-")[0].lower()
         return declared if declared and declared != "ko" else "en"
     if hangul:
