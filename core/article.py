@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from core.rejections import Kind
@@ -74,6 +75,7 @@ class Article:
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=8)  # a worker normalises each body twice: for its content hash and its shingles
 def normalise_body(body: str) -> str:
     """The body as dedup sees it: NFKC, no punctuation or whitespace differences, lower case."""
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", body)).strip().lower()

@@ -19,7 +19,7 @@ from pipelines.extraction.authors import authors_of, issuing_department
 from pipelines.extraction.body import body_lines
 from pipelines.extraction.container import find_container
 from pipelines.extraction.decode import decode_html
-from pipelines.extraction.furniture import link_text_length, loose_classes, prune, selector, text_of
+from pipelines.extraction.furniture import link_text_length, loose_classes, prune, select, selector, text_of
 from pipelines.extraction.jsonld import news_article
 from pipelines.extraction.lines import clean_lines, strip_end_mark
 from pipelines.extraction.media import attach_caption_lines, attachments_of, images_of, is_photo_credit
@@ -84,7 +84,7 @@ def _document(html: bytes | str, encoding: str | None) -> tuple[HtmlElement, str
 
 def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> str:
     """Text of the article header blocks, where 입력/수정 and reporter lines live."""
-    found = list(selector(", ".join(profile.header))(doc)) if profile and profile.header else []
+    found = select(doc, profile.header, markup) if profile and profile.header else []
     found += loose_classes(doc, _HEADER_CLASSES, markup)
     texts: list[str] = []
     for el in found:
@@ -94,11 +94,12 @@ def _header_text(doc: HtmlElement, profile: SiteProfile | None, markup: str) -> 
     return " ".join(texts)
 
 
-def _lead_text(page_text: str, container: HtmlElement | None) -> str:
-    """The page text just before the article body: headline, 입력 line, reporter line."""
-    if container is None:
+def _lead_text(page_text: str, container_text: str | None) -> str:
+    """The page text just before the article body (`container_text`, None without a container): headline,
+    입력 line, reporter line."""
+    if container_text is None:
         return ""
-    start = text_of(container)[:40]
+    start = container_text[:40]
     at = page_text.find(start) if start else -1
     return page_text[max(0, at - 1200) : at] if at > 0 else ""
 
@@ -190,22 +191,21 @@ def extract(
     if profile is not None and profile.placeholder_frame:
         container = _framed_container(doc, container, profile)
     payload: Payload | None = None
-    if container is None or len(text_of(container)) < 200:
+    container_text = text_of(container) if container is not None else None
+    if container_text is None or len(container_text) < 200:
         scripted, payload = _payload_container(scripts)
         if scripted is not None:
-            container = scripted
-    header_text += (
-        " "
-        + _lead_text(page_text, container)
-        + " "
-        + (text_of(container)[:300] if container is not None else "")
-    )
+            container, container_text = scripted, text_of(scripted)
+    # nothing changes the container from here to _reject: its text is taken once
+    header_text += " " + _lead_text(page_text, container_text) + " " + (container_text or "")[:300]
     title = title_of(doc, url, profile, ld, payload.fields.get("title", "") if payload else "", markup)
-    _reject(doc, container, url, title, page_text)
+    _reject(container, container_text or "", url, title, page_text)
     assert container is not None
 
-    subtitles = decks_before(doc, container, profile.deck) if profile else []
-    subtitles += [d for d in take_subtitles(container, profile.subtitle if profile else ()) if d not in subtitles]
+    subtitles = decks_before(doc, container, profile.deck, markup) if profile else []
+    # a script payload's markup was unescaped from the page's: its class names need not be there verbatim
+    subtitles += [d for d in take_subtitles(container, profile.subtitle if profile else (),
+                                            markup if payload is None else None) if d not in subtitles]
     if payload and (payload.fields.get("subTitle") or payload.fields.get("subtitle")):
         subtitles = split_html_lines(payload.fields.get("subTitle") or payload.fields.get("subtitle", ""))
     images, captions = images_of(doc, container, url)
@@ -232,7 +232,7 @@ def extract(
         raise NotAnArticle(Kind.PHOTO_ONLY if had_photo else Kind.NO_BODY)
 
     subtitle = "\n".join(subtitles)
-    published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {})
+    published, modified = page_dates(doc, header_text, page_text, ld, payload.fields if payload else {}, markup)
     ministries = list(dict.fromkeys([*page_ministries, *find_ministries(title, subtitle, body)]))
     authors = authors_of(
         doc, ld, header_text, payload.writers if payload else [], markup, profile, closing_text
@@ -249,7 +249,7 @@ def extract(
         published_at=published,
         modified_at=modified,
         authors=authors,
-        section=section_of(doc, profile, ld, payload.fields.get("sectionName", "") if payload else ""),
+        section=section_of(doc, profile, ld, payload.fields.get("sectionName", "") if payload else "", markup),
         images=images,
         language=language_of(doc, body),
         ministries=ministries,
@@ -258,8 +258,7 @@ def extract(
     )
 
 
-def _reject(doc: HtmlElement, container: HtmlElement | None, url: str, title: str, page_text: str) -> None:
-    container_text = text_of(container) if container is not None else ""
+def _reject(container: HtmlElement | None, container_text: str, url: str, title: str, page_text: str) -> None:
     if len(container_text) < 300:
         for pattern, kind in ((_UNAVAILABLE, Kind.UNAVAILABLE), (_ERROR_PAGE, Kind.ERROR_PAGE)):
             if pattern.search(title) or pattern.search(page_text[:3000]):

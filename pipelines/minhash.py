@@ -55,8 +55,7 @@ def _minhash(shingle_set: AbstractSet[str]) -> np.ndarray:
 
     Shingles are hashed with CRC-32 (stable across processes, unlike hash(), and far cheaper than
     datasketch's default SHA-1 per shingle)."""
-    hashes = _premix(np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingle_set), np.uint32,
-                                 len(shingle_set)))
+    hashes = _premix(np.fromiter(map(zlib.crc32, map(str.encode, shingle_set)), np.uint32, len(shingle_set)))
     return (_A * hashes + _B).min(axis=1)  # uint32 arithmetic wraps: that is the modulo 2**32
 
 

@@ -85,12 +85,16 @@ def band_windows(session: Session, probes: Sequence[tuple[int, Sequence[int]]],
     whole batch crossed are five times as many; the pairs are made by the server from the probes (the
     client sent seven times as many before). SQLite: band_rows, then filtered."""
     if session.connection().dialect.name != "postgresql":
-        wanted = {(center + shift, key) for center, keys in probes for key in keys
-                  for shift in range(-radius, radius + 1)}
-        if not wanted:
+        centers: dict[int, set[int]] = {}  # band key -> the days it is probed around
+        for center, probe_keys in probes:
+            for key in probe_keys:
+                centers.setdefault(key, set()).add(center)
+        if not centers:
             return []
-        return [row for row in band_rows(session, {key for _, key in wanted}, {day for day, _ in wanted})
-                if (row[1], row[2]) in wanted]
+        near = {center + shift for center in {center for center, probe_keys in probes if probe_keys}
+                for shift in range(-radius, radius + 1)}
+        return [row for row in band_rows(session, centers, near)
+                if any(abs(row[1] - center) <= radius for center in centers[row[2]])]
     days: list[int] = []
     keys: list[int] = []
     for center, probe_keys in probes:

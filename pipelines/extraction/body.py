@@ -8,6 +8,7 @@ import re
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, document_fromstring
+from trafilatura.settings import Extractor
 
 _BLOCK_TAGS = {
     "p",
@@ -153,24 +154,19 @@ def _wrap_runs(el: HtmlElement) -> None:
     flush()
 
 
+# What trafilatura.extract would build from these keywords on every call (its config file read again each
+# time, a twentieth of a page's extraction); trafilatura copies it before changing anything.
+_OPTIONS = Extractor(output_format="txt", fast=True, recall=True, comments=False, links=False, images=False,
+                     tables=True, dedup=False, with_metadata=False)
+
+
 def trafilatura_lines(container: HtmlElement) -> list[str]:
     """trafilatura on a document holding only the (pruned) container."""
     doc = document_fromstring("<html><body><article></article></body></html>")
     article = doc.find(".//article")
     assert article is not None
     article.append(copy.deepcopy(container))
-    text = trafilatura.extract(
-        doc,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        favor_recall=True,
-        deduplicate=False,
-        with_metadata=False,
-        output_format="txt",
-        fast=True,
-    )
+    text = trafilatura.extract(doc, options=_OPTIONS)
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
 

@@ -9,6 +9,7 @@ related-news link lists, reactions, comments, and on government pages the 만족
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from lxml import etree
@@ -81,6 +82,17 @@ def might_match(css: str, source: str) -> bool:
     """False when a class, id or attribute value the selector needs is not in the page source at all:
     a substring test is far cheaper than evaluating the selector over a large tree."""
     return all(name in source for name in _css_names(css))
+
+
+def select(root: HtmlElement, css: Sequence[str], source: str | None) -> list[HtmlElement]:
+    """The elements any of these selectors matches, in document order (their union's), evaluated for only
+    those that might_match the page source (`source`; None: all of them). A union of class selectors
+    costs a tenth of a millisecond or more on a page, matching or not."""
+    parts = css if source is None else [part for part in css if might_match(part, source)]
+    if not parts:
+        return []
+    found: list[HtmlElement] = selector(", ".join(parts))(root)
+    return found
 
 
 @lru_cache(maxsize=128)

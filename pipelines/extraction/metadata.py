@@ -177,12 +177,15 @@ def title_of(
 
 
 def section_of(
-    doc: HtmlElement, profile: SiteProfile | None, ld: dict[str, Any], payload_section: str
+    doc: HtmlElement, profile: SiteProfile | None, ld: dict[str, Any], payload_section: str, source: str | None = None
 ) -> str:
+    """`source`: the page's markup, when given, spares the selectors it cannot match (furniture.might_match)."""
     if payload_section:
         return payload_section
     if profile is not None:
         for css in profile.section:
+            if source is not None and not might_match(css, source):
+                continue
             texts = [
                 text_of(el) for el in selector(css)(doc) if text_of(el) not in ("", "홈", "Home", "HOME")
             ]
@@ -197,10 +200,13 @@ def section_of(
     return str(section or "")
 
 
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def language_of(doc: HtmlElement, body: str) -> str:
-    hangul = len(re.findall(r"[가-힣]", body))
-    latin = len(re.findall(r"[A-Za-z]", body))
-    if body and hangul == 0 and latin > 50:
+    hangul = _HANGUL.search(body) is not None  # one syllable decides: counting them all cost a list of them
+    if body and not hangul and len(_LATIN.findall(body)) > 50:
         declared = (doc.get("lang") or "").split("-")[0].lower()
         return declared if declared and declared != "ko" else "en"
     if hangul:

@@ -7,7 +7,7 @@ import re
 from lxml.html import HtmlElement
 
 from pipelines.extraction.body import render_text
-from pipelines.extraction.furniture import drop, selector, text_of
+from pipelines.extraction.furniture import drop, might_match, select, selector, text_of
 
 GENERIC_SUBTITLE_CSS = (
     ".subtitle_box",
@@ -33,11 +33,14 @@ GENERIC_SUBTITLE_CSS = (
 _DASHED = re.compile(r"^\s*[-–—]\s*(.+?)\s*[-–—]\s*$")
 
 
-def take_subtitles(container: HtmlElement, extra: tuple[str, ...] = ()) -> list[str]:
-    """Subtitle elements inside the container: their lines, removed from the container."""
+def take_subtitles(container: HtmlElement, extra: tuple[str, ...] = (), source: str | None = None) -> list[str]:
+    """Subtitle elements inside the container: their lines, removed from the container. `source`: the page's
+    markup, when given, spares the selectors it cannot match (furniture.might_match)."""
     lines: list[str] = []
     full = text_of(container)
     for css in (*extra, *GENERIC_SUBTITLE_CSS):
+        if source is not None and not might_match(css, source):
+            continue
         for el in selector(css)(container):
             if el is container or el.getparent() is None:
                 continue
@@ -103,23 +106,37 @@ def near_title(doc: HtmlElement, title: str) -> list[str]:
     return []
 
 
-def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...]) -> list[str]:
+def decks_before(doc: HtmlElement, container: HtmlElement, css: tuple[str, ...],
+                 source: str | None = None) -> list[str]:
     """Deck lines a site puts under the headline, outside the article container (etoday's
-    `h2.sub_title`, two lines joined by `<br>`): only elements that come before the container."""
+    `h2.sub_title`, two lines joined by `<br>`): only elements that come before the container.
+    `source`: as for take_subtitles."""
     if not css:
         return []
-    found = selector(", ".join(css))(doc)
+    found = select(doc, css, source)
     if not found:
         return []
-    order = {el: index for index, el in enumerate(doc.iter())}
-    start = order.get(container, len(order))
+    root, start = _position(container)
     lines: list[str] = []
     for el in found:
         text = text_of(el)
-        if not text or len(text) > 400 or order.get(el, start) >= start or el.find(".//a") is not None:
+        # a container outside the page (a script payload's) comes after every element of it
+        if not text or len(text) > 400 or (root is doc and _position(el)[1] >= start) or el.find(".//a") is not None:
             continue
         lines += render_text(el)
     return list(dict.fromkeys(lines))
+
+
+def _position(el: HtmlElement) -> tuple[HtmlElement, list[int]]:
+    """The element's root and its place in document order (doc.iter()'s): the child indices from the root
+    down, compared as lists (an ancestor, a prefix, comes first). Cheaper than numbering the whole tree."""
+    path: list[int] = []
+    parent = el.getparent()
+    while parent is not None:
+        path.append(parent.index(el))
+        el, parent = parent, parent.getparent()
+    path.reverse()
+    return el, path
 
 
 def split_html_lines(value: str) -> list[str]:

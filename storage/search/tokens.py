@@ -39,7 +39,7 @@ def tokens(text: str | None) -> list[str]:
         if len(run) == 1 or run[0] < "\u3040":
             out.append(run)
         else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+            out += map(str.__add__, run, run[1:])
     return out
 
 
