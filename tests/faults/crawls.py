@@ -60,7 +60,8 @@ class Reconciliation:
     doubled: list[str]  # kept twice, or kept under a URL that no listing named (a mirror's, a redirect's)
 
 
-def reconcile(listed: set[str], archive: Archive, run_id: int) -> Reconciliation:
+def reconcile(listed: set[str], archive: Archive, run_id: int | None) -> Reconciliation:
+    """Each listed URL stored, or recorded with a reason by run `run_id` (None: by any run)."""
     stored = {url for url in listed if archive.kept(url)}
     recorded = {url for url in listed - stored if any(reason for reason in archive.reasons(url, run_id))}
     doubled = sorted({url for url in listed if url in archive.articles and url in archive.duplicates}
