@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -89,14 +90,20 @@ def test_an_unreachable_site_fails_the_run_in_one_line_without_tracebacks(sqlite
         assert run.status == "failed" and run.listed == 0
 
 
+def _window(today: date) -> list[str]:
+    """The default window (two KST days) of a crawl started on `today`, the day the site was built for: a
+    crawl that starts after midnight KST would otherwise skip the site's older day."""
+    return ["--since", (today - timedelta(days=1)).isoformat(), "--until", today.isoformat()]
+
+
 @contextmanager
-def _slow_korea_kr_crawl(site: RunningSite, db_url: str) -> Iterator[subprocess.Popen[str]]:
+def _slow_korea_kr_crawl(site: RunningSite, db_url: str, today: date) -> Iterator[subprocess.Popen[str]]:
     """`newsarchive crawl korea_kr` in the background, one page at a time, so it can be hit part-way; a
     crawl still running when the test ends (it hung, or an assertion failed) is killed."""
     slow = ["--set", "DOWNLOAD_DELAY=0.4", "--set", "AUTOTHROTTLE_ENABLED=False",
             "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--no-progress"]
     proc = subprocess.Popen([sys.executable, "-m", "newsarchive", "crawl", "korea_kr", "--db", db_url,
-                             *site.mirror_args(), *slow], cwd=REPO_ROOT,
+                             *site.mirror_args(), *_window(today), *slow], cwd=REPO_ROOT,
                             env={**os.environ, "PYTHONPATH": REPO_ROOT}, stderr=subprocess.PIPE, text=True)
     try:
         yield proc
@@ -122,7 +129,7 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
     today = kst_today()
     expected = {a.url for a in build_expected(today).archived("korea_kr")}
     with serve(build_site(today)) as site:
-        with _slow_korea_kr_crawl(site, db_url) as proc:
+        with _slow_korea_kr_crawl(site, db_url, today) as proc:
             stored = _wait_until_stored(db_url, 2)
             helpers = descendants(proc.pid)  # the fork server, its workers, multiprocessing's resource tracker
             workers = worker_processes(proc.pid)
@@ -140,7 +147,8 @@ def test_a_crawl_killed_mid_way_leaves_a_consistent_archive_that_the_next_crawl_
             raws = session.scalar(select(func.count()).select_from(RawPage))
             assert articles == raws, "every stored article has its raw page: no half-written rows"
 
-        again = newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
+        again = newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *_window(today), *FAST,
+                            check=True)
     with transaction(db_url) as session:
         assert set(session.scalars(select(Article.canonical_url))) == expected, again.stderr[-3000:]
         runs = list(session.scalars(select(CrawlRun).order_by(CrawlRun.id)))
@@ -152,7 +160,7 @@ def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(
     today = kst_today()
     expected = {a.url for a in build_expected(today).archived("korea_kr")}
     with serve(build_site(today)) as site:
-        with _slow_korea_kr_crawl(site, db_url) as proc:
+        with _slow_korea_kr_crawl(site, db_url, today) as proc:
             stored = _wait_until_stored(db_url, 2)
             killed = kill_workers(proc.pid)
             assert killed and stored < len(expected), "workers killed part-way"
@@ -163,7 +171,7 @@ def test_a_worker_that_dies_is_replaced_and_the_next_crawl_fetches_what_it_lost(
                 run = session.scalars(select(CrawlRun)).one()
                 assert run.status == "finished" and run.stored > stored, "the new workers went on"
 
-        newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *FAST, check=True)
+        newsarchive("crawl", "korea_kr", "--db", db_url, *site.mirror_args(), *_window(today), *FAST, check=True)
     with transaction(db_url) as session:
         assert set(session.scalars(select(Article.canonical_url))) == expected
 
