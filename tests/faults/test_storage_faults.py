@@ -154,8 +154,13 @@ def test_a_full_disk_fails_the_crawl_in_one_line_and_the_next_crawl_works(tmp_pa
     assert "database error: disk I/O error" in first.stderr
     run = runs(url)[0]
     assert (run.status, run.reason) == ("failed", "database error: disk I/O error")
-    assert run.fetched > 0 and run.failed == 0, ("the pages are not counted as bad pages", rejections(url),
-                                                  first.stderr[-3000:])
+    # The pages the full disk kept out are not counted as bad pages. A batch judged before the disk filled
+    # (an error page, a page without a ministry: small rows, which may fit) counts its bad pages as ever,
+    # each recorded with what it is; which pages that batch holds depends on the timing.
+    recorded = [reason for _, reason in rejections(url)]
+    assert run.fetched > 0 and run.failed == len([r for r in recorded if r.startswith("not an article")]), \
+        ("the pages are not counted as bad pages", recorded, first.stderr[-3000:])
+    assert not [r for r in recorded if r.startswith(("store error", "worker error", "extraction error"))], recorded
 
     second = crawl(url, site, limit)  # the disk is still full: one line again
     assert second.returncode == 1 and "Traceback" not in second.stderr, second.stderr[-3000:]
