@@ -7,7 +7,9 @@ import subprocess
 from datetime import timedelta
 
 from storage.db import transaction
+from storage.models import CrawlRunPart
 from storage.repository import create_run, update_run
+from storage.runparts import open_part
 from tests.crawl_helpers import newsarchive
 
 
@@ -58,3 +60,19 @@ def test_runs_table(sqlite_url: str) -> None:
 def test_runs_bad_limit_is_a_usage_error(sqlite_url: str) -> None:
     result = runs_cli(sqlite_url, "--limit", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_worker_not_heard_of_is_shown_as_such(db_url: str) -> None:
+    """A distributed run's `running` worker whose heartbeat stopped (killed, its machine gone) is told apart
+    from a live one by its heartbeat: its pid means nothing on another host."""
+    with transaction(db_url) as session:
+        run = create_run(session, "etoday")
+        open_part(session, run.id, pid=101, host="crawl-a")
+        silent = session.get(CrawlRunPart, open_part(session, run.id, pid=202, host="crawl-b"))
+        assert silent is not None
+        silent.heartbeat_at = silent.heartbeat_at - timedelta(minutes=7)
+        run_id = run.id
+    out = runs_cli(db_url, str(run_id)).stdout
+    lines = {line.split(" pid ")[1].split()[0]: line for line in out.splitlines() if " pid " in line}
+    assert "running (no heartbeat for 7m" in lines["202"] and "gone?" in lines["202"], out
+    assert "heartbeat" not in lines["101"], out

@@ -92,8 +92,23 @@ def _print_detail(row: dict[str, Any]) -> None:
         click.echo(f"{'parts:':<12}{len(parts)} workers (a distributed run: its counts are their sum)")
     for part in parts:
         counts = " ".join(f"{name}={part[name]}" for name in RUN_COUNTERS)
-        why = f" ({part['reason']})" if part["reason"] else ""
+        why = f" ({part['reason']})" if part["reason"] else _silence(part)
         click.echo(f"{'':<12}{part['host']} pid {part['pid']} {part['status']}{why}: {counts}")
+
+
+def _silence(part: dict[str, Any]) -> str:
+    """For a `running` worker not heard of for longer than a live one ever is (its machine stopped, it
+    was killed, it lost the database): how long, since its pid says nothing on another host. Its run
+    marks it when the run is reconciled."""
+    from datetime import datetime
+
+    from newsarchive.service.liveness import HEARTBEAT_STALE_SECONDS
+    from storage.repository import utcnow
+
+    if part["status"] != "running":
+        return ""
+    silent = (utcnow() - datetime.fromisoformat(str(part["heartbeat_at"]))).total_seconds()
+    return f" (no heartbeat for {_duration(silent)}: gone?)" if silent > HEARTBEAT_STALE_SECONDS else ""
 
 
 def _took(row: dict[str, Any]) -> str:
