@@ -54,11 +54,17 @@ def make_ready(item: ExtractedItem, dialect: str) -> bulk.NewArticle:
     the fingerprint too when missing), for an archive of this dialect. The extraction
     worker makes it with the article (extract_stage.judge): it is CPU work that any machine can do, and
     none of it has to wait for the archive's writer lock."""
-    if item.fingerprint is None:
-        item.fingerprint = minhash.fingerprint_of(item.article.body)
+    fingerprint(item)
     page = item.page
     return bulk.prepare(dialect, item.article, page.html, page.encoding, page.etag, page.last_modified,
                         page.listed_at, page.ministries)
+
+
+def fingerprint(item: ExtractedItem) -> minhash.Fingerprint:
+    """The item's body fingerprint, made once: usually by the extraction worker already (make_ready)."""
+    if item.fingerprint is None:
+        item.fingerprint = minhash.fingerprint_of(item.article.body)
+    return item.fingerprint
 
 
 def prepare(items: Sequence[ExtractedItem], dialect: str) -> list[bulk.NewArticle]:
@@ -74,11 +80,8 @@ def reserve(session: Session, items: Sequence[ExtractedItem], prepared: Sequence
     written under them (storage.bulk.reserve) and their fingerprints (neardup.write_ahead); store_batch is
     then given them, and storage.bulk.release deletes what no stored article took."""
     drawn = bulk.reserve(session, prepared)
-    for item in items:
-        if item.fingerprint is None:
-            item.fingerprint = minhash.fingerprint_of(item.article.body)
-    neardup.write_ahead(session, [(made.id, item.article.published_at, item.fingerprint)
-                                  for made, item in zip(drawn, items, strict=True) if item.fingerprint])
+    neardup.write_ahead(session, [(made.id, item.article.published_at, fingerprint(item))
+                                  for made, item in zip(drawn, items, strict=True)])
     return drawn
 
 
@@ -125,9 +128,9 @@ def _store_all(session: Session, items: Sequence[ExtractedItem], run_id: int | N
     bulk.add_duplicates(session, [(article, stored[article.content_hash].id)
                                   for article, verdict in zip(articles, verdicts, strict=True)
                                   if verdict is Verdict.DUPLICATE], run_id)
-    assigned = neardup.assign_all(session, [
-        (article_id, item.article.published_at, item.fingerprint or minhash.fingerprint_of(item.article.body))
-        for item, article_id in zip(new, ids, strict=True)], {drawn.id for drawn in reserved or ()})
+    assigned = neardup.assign_all(session, [(article_id, item.article.published_at, fingerprint(item))
+                                            for item, article_id in zip(new, ids, strict=True)],
+                                  {drawn.id for drawn in reserved or ()})
     details = iter("near-duplicate" if assignment.cluster_id is not None else None for assignment in assigned)
     return [Stored(verdict, next(details)) if verdict is Verdict.NEW
             else Stored(verdict, None, stored[article.content_hash] if verdict is Verdict.DUPLICATE else None)
