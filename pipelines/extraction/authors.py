@@ -64,7 +64,7 @@ def authors_of(
 ) -> list[str]:
     raw: list[str] = list(payload_writers)
     if profile is not None and profile.author:
-        raw += [text_of(el) for el in select(doc, profile.author, markup or None)]
+        raw += [text_of(el) for el in select(doc, profile.author, markup)]
     raw += [text_of(el) for el in loose_classes(doc, _AUTHOR_CLASSES, markup)]
     if might_match("dl.author dt.name", markup):
         raw += [text_of(el) for el in selector("dl.author dt.name")(doc)]

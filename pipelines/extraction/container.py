@@ -18,7 +18,7 @@ _SKIP = re.compile(
 
 def by_selectors(doc: HtmlElement, selectors: tuple[str, ...], source: str = "") -> HtmlElement | None:
     for css in selectors:
-        if source and not might_match(css, source):
+        if not might_match(css, source):
             continue
         found = [
             el

@@ -78,17 +78,18 @@ def _css_names(css: str) -> tuple[str, ...]:
     return tuple(a or b for a, b in re.findall(r"[#.]([\w-]+)|=['\"]?([\w-]+)", css))
 
 
-def might_match(css: str, source: str) -> bool:
+def might_match(css: str, source: str | None) -> bool:
     """False when a class, id or attribute value the selector needs is not in the page source at all:
-    a substring test is far cheaper than evaluating the selector over a large tree."""
-    return all(name in source for name in _css_names(css))
+    a substring test is far cheaper than evaluating the selector over a large tree. Without a source
+    (None or empty) any selector might match."""
+    return not source or all(name in source for name in _css_names(css))
 
 
 def select(root: HtmlElement, css: Sequence[str], source: str | None) -> list[HtmlElement]:
     """The elements any of these selectors matches, in document order (their union's), evaluated for only
-    those that might_match the page source (`source`; None: all of them). A union of class selectors
-    costs a tenth of a millisecond or more on a page, matching or not."""
-    parts = css if source is None else [part for part in css if might_match(part, source)]
+    those that might_match the page source. A union of class selectors costs a tenth of a millisecond or
+    more on a page, matching or not."""
+    parts = [part for part in css if might_match(part, source)]
     if not parts:
         return []
     found: list[HtmlElement] = selector(", ".join(parts))(root)

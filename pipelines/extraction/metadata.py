@@ -184,7 +184,7 @@ def section_of(
         return payload_section
     if profile is not None:
         for css in profile.section:
-            if source is not None and not might_match(css, source):
+            if not might_match(css, source):
                 continue
             texts = [
                 text_of(el) for el in selector(css)(doc) if text_of(el) not in ("", "홈", "Home", "HOME")

@@ -39,7 +39,7 @@ def take_subtitles(container: HtmlElement, extra: tuple[str, ...] = (), source: 
     lines: list[str] = []
     full = text_of(container)
     for css in (*extra, *GENERIC_SUBTITLE_CSS):
-        if source is not None and not might_match(css, source):
+        if not might_match(css, source):
             continue
         for el in selector(css)(container):
             if el is container or el.getparent() is None:
