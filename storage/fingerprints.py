@@ -91,8 +91,7 @@ def band_windows(session: Session, probes: Sequence[tuple[int, Sequence[int]]],
                 centers.setdefault(key, set()).add(center)
         if not centers:
             return []
-        near = {center + shift for center in {center for center, probe_keys in probes if probe_keys}
-                for shift in range(-radius, radius + 1)}
+        near = {day + shift for days in centers.values() for day in days for shift in range(-radius, radius + 1)}
         return [row for row in band_rows(session, centers, near)
                 if any(abs(row[1] - center) <= radius for center in centers[row[2]])]
     days: list[int] = []

@@ -18,7 +18,8 @@ TABLES = (PG_TABLE, "raw_pages", "article_ministries", "article_validators", "ar
 
 FOREIGN_KEYS = tuple(f"{table}_article_id_fkey" for table in TABLES)
 
-PG_UP = [f"ALTER TABLE {table} ALTER CONSTRAINT {table}_article_id_fkey DEFERRABLE INITIALLY IMMEDIATE"
-         for table in TABLES]
+PG_UP = [f"ALTER TABLE {table} ALTER CONSTRAINT {key} DEFERRABLE INITIALLY IMMEDIATE"
+         for table, key in zip(TABLES, FOREIGN_KEYS, strict=True)]
 
-PG_DOWN = [f"ALTER TABLE {table} ALTER CONSTRAINT {table}_article_id_fkey NOT DEFERRABLE" for table in TABLES]
+PG_DOWN = [f"ALTER TABLE {table} ALTER CONSTRAINT {key} NOT DEFERRABLE"
+           for table, key in zip(TABLES, FOREIGN_KEYS, strict=True)]
